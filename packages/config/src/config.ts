@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+const DEV_KEY_HINT = 'generate one with: openssl rand -base64 32';
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, { message: `must be 32 random bytes, base64 (${DEV_KEY_HINT})` });
+
+const cidrList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * The whole runtime configuration, parsed once at start. This is the only module that reads the
+ * environment; everything else receives a `Config`.
+ */
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** @defaultValue postgresql://postgres@127.0.0.1:5432/tocsin */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/tocsin'),
+    /** The role the api and workers SET at connect: it cannot bypass row-level security. */
+    TOCSIN_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('tocsin_app'),
+    /** @defaultValue redis://127.0.0.1:6379 */
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    /** BullMQ key prefix. Queue names carry a hash tag, so Redis Cluster keeps each queue in one slot. */
+    TOCSIN_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tocsin'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Current AES-256-GCM master key (base64, 32 bytes). Required outside development. */
+    TOCSIN_ENCRYPTION_KEY: base64Key.optional(),
+    /** Retired keys, comma separated, still accepted for decryption while data is re-encrypted. */
+    TOCSIN_ENCRYPTION_KEYS_OLD: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(base64Key)),
+    /** CIDRs exempt from the egress guard (e.g. 127.0.0.0/8 for loopback receivers in tests). */
+    TOCSIN_EGRESS_ALLOW: cidrList,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** HS256 secret for user JWTs on the Events API (optional). */
+    TOCSIN_JWT_SECRET: z.string().min(32).optional(),
+    /** JWKS URL for RS256 user JWTs (optional). */
+    TOCSIN_JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    TOCSIN_JWT_ISSUER: z.string().optional(),
+    TOCSIN_JWT_AUDIENCE: z.string().optional(),
+    /** The claim that names the tenant. @defaultValue tenant_id */
+    TOCSIN_JWT_TENANT_CLAIM: z.string().default('tenant_id'),
+    /** Key for signing Events API cursors; derived from the encryption key when unset. */
+    TOCSIN_CURSOR_SECRET: z.string().min(32).optional(),
+    /** Parallel sends per channel queue in one worker process. @defaultValue 32 */
+    TOCSIN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+    /** Tries per delivery before it is failed for good. @defaultValue 12 */
+    TOCSIN_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+    /** First retry delay; each next one is 4× longer (±20% jitter), capped at 6 h. @defaultValue 5000 */
+    TOCSIN_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+    /** Per-request timeout for destinations; must stay well below the job lock. @defaultValue 10000 */
+    TOCSIN_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** How often the outbox relay looks for due deliveries. @defaultValue 2000 */
+    TOCSIN_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+    /** A pending delivery is the relay's after this long (the api enqueues it first). @defaultValue 10000 */
+    TOCSIN_RELAY_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.TOCSIN_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['TOCSIN_ENCRYPTION_KEY'], message: `is required in production (${DEV_KEY_HINT})` });
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once. A bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
+  }
+  return result.data;
+}

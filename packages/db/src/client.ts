@@ -1,0 +1,47 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, type Prisma } from './generated/prisma/client.js';
+
+export type Tx = Prisma.TransactionClient;
+
+export interface DatabaseOptions {
+  url: string;
+  /** The role set at connect (see the init migration): it owns nothing and cannot bypass RLS. */
+  role: string;
+  /** Pool size. @defaultValue 10 */
+  poolSize?: number;
+}
+
+/**
+ * Tocsin's access to PostgreSQL. Every tenant-owned read or write goes through `withTenant`,
+ * which opens a transaction and sets `tocsin.tenant_id` for it only (set_config is_local = true,
+ * so a pooled connection never carries one tenant's id into another's request). Outside it,
+ * row-level security shows no tenant rows at all.
+ */
+export class Database {
+  readonly prisma: PrismaClient;
+
+  constructor(options: DatabaseOptions) {
+    const adapter = new PrismaPg({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // SET ROLE at connect: whatever user the URL names, queries run as the restricted role.
+      options: `-c role=${options.role}`,
+      connectionTimeoutMillis: 5_000,
+    });
+    this.prisma = new PrismaClient({ adapter });
+  }
+
+  async withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT set_config('tocsin.tenant_id', ${tenantId}, true)`;
+        return fn(tx);
+      },
+      { timeout: options.timeoutMs ?? 10_000, maxWait: 5_000 },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.prisma.$disconnect();
+  }
+}

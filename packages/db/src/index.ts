@@ -1,0 +1,5 @@
+export { Database, type DatabaseOptions, type Tx } from './client.js';
+export { SecretBox, DecryptError, keyId } from './crypto.js';
+export { migrate, MIGRATIONS_DIR } from './migrate.js';
+export { isDatabaseUnavailable } from './unavailable.js';
+export { Prisma } from './generated/prisma/client.js';
