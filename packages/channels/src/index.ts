@@ -1,0 +1,64 @@
+/**
+ * @tocsin/channels: the delivery side of Tocsin. Channels render, sign, send and classify; the
+ * worker maps outcomes to BullMQ. The testing kit is a separate entry: `src/testing/index.ts`.
+ */
+
+// The channel contract and the registry.
+export { defineChannel, type Channel, type RequiredPlan, type Resolved, type SendContext } from './core/channel.js';
+export {
+  channels,
+  channelByKind,
+  channelIds,
+  channelKinds,
+  isChannelKind,
+  type AnyChannel,
+  type ChannelConfig,
+  type ChannelId,
+  type ChannelKind,
+  type ChannelOfKind,
+  type Channels,
+  type RegisteredChannel,
+} from './registry.js';
+export { resolveChannelConfig, resolveSecrets, InvalidConfigError } from './core/resolve-config.js';
+export { sealConfig, openConfig, redactConfig, type Cipher, type SinkIdentity } from './core/sealed-config.js';
+
+// What a send produces.
+export { delivered, type Outcome, type ResponseInfo } from './core/outcome.js';
+export { FAILURE_REASONS, type FailureReason } from './core/reasons.js';
+export {
+  classifyStatus,
+  classifyTransportError,
+  sendAndClassify,
+  parseRetryAfter,
+  reasonForStatus,
+  RETRYABLE_STATUSES,
+  RETRY_AFTER_MAX_MS,
+  OUTCOME_BODY_MAX_BYTES,
+  type ClassifyOptions,
+  type SendOptions,
+} from './core/classify.js';
+
+// Data types.
+export { Secret, REDACTED_MARKER } from './core/secret.js';
+export type { EventRecord, Party } from './core/event-record.js';
+export { toWireRecord, serializeEventRecord } from './core/wire-record.js';
+
+// The HTTP client and the egress guard.
+export {
+  createHttpClient,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_USER_AGENT,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResponse,
+} from './core/http.js';
+export { HttpTransportError, InvalidHeaderError, type HttpTransportErrorCode } from './core/http-error.js';
+export * from './core/egress.js';
+
+// Signing and helpers.
+export { standardWebhookSignature, standardWebhookKey, hubSignature, SigningInputError, STANDARD_WEBHOOKS_SECRET_PREFIX } from './core/signing.js';
+export { truncateUtf8, decodeUtf8Prefix, utf8Length } from './core/truncate.js';
+export { toHeaderValue } from './core/header-value.js';
+export { httpUrlField } from './core/config-fields.js';
