@@ -48,6 +48,11 @@ const schema = z
     TOCSIN_JWT_TENANT_CLAIM: z.string().default('tenant_id'),
     /** Key for signing Events API cursors; derived from the encryption key when unset. */
     TOCSIN_CURSOR_SECRET: z.string().min(32).optional(),
+    /**
+     * Events API: a bound on how long an ingest transaction lasts (ingest times out after 5 s). A
+     * window is complete only once its `to` is this far in the past. @defaultValue 10000
+     */
+    TOCSIN_EVENTS_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     /** Parallel sends per channel queue in one worker process. @defaultValue 32 */
     TOCSIN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     /** Tries per delivery before it is failed for good. @defaultValue 12 */
@@ -58,6 +63,8 @@ const schema = z
     TOCSIN_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** How often the outbox relay looks for due deliveries. @defaultValue 2000 */
     TOCSIN_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+    /** How long a claimed row waits before the relay looks at it again (re-adding is a no-op while the job exists). @defaultValue 60000 */
+    TOCSIN_RELAY_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
     /** A pending delivery is the relay's after this long (the api enqueues it first). @defaultValue 10000 */
     TOCSIN_RELAY_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   })

@@ -3,3 +3,4 @@ export { SecretBox, DecryptError, keyId } from './crypto.js';
 export { migrate, MIGRATIONS_DIR } from './migrate.js';
 export { isDatabaseUnavailable } from './unavailable.js';
 export { Prisma } from './generated/prisma/client.js';
+export { toEventRecord, AUDIT_EVENT_COLUMNS, type AuditEventRow } from './records.js';

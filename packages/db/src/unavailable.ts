@@ -6,7 +6,7 @@ const UNAVAILABLE_CODES = new Set([
   '08000', '08001', '08003', '08004', '08006', // connection exceptions
   'P1001', 'P1002', 'P1017', 'P2024', // Prisma: unreachable, timed out, closed, pool timeout
 ]);
-const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'postgres']);
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseDoesNotExist']);
 
 function* chain(err: unknown): Generator<Record<string, unknown>> {
   const seen = new Set<unknown>();
@@ -14,8 +14,9 @@ function* chain(err: unknown): Generator<Record<string, unknown>> {
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
     yield current as Record<string, unknown>;
-    const c = current as { cause?: unknown };
-    current = c.cause;
+    // Prisma keeps the driver adapter's error (with its `cause.kind`) under meta.
+    const c = current as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    current = c.meta?.driverAdapterError ?? c.cause;
   }
 }
 
@@ -24,9 +25,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   for (const e of chain(err)) {
     if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
     if (typeof e.errorCode === 'string' && UNAVAILABLE_CODES.has(e.errorCode)) return true;
-    const kind = e.kind;
-    if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind) && kind !== 'postgres') return true;
-    if (typeof e.message === 'string' && e.name === 'AggregateError') return true; // node net connect failures
+    if (typeof e.kind === 'string' && UNAVAILABLE_KINDS.has(e.kind)) return true;
+    if (e.name === 'AggregateError') return true; // node's net connect failures (every address refused)
     if (e.name === 'PrismaClientInitializationError') return true;
   }
   return false;
