@@ -32,16 +32,27 @@ export class Database {
   }
 
   async withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.prisma.$transaction(
-      async (tx) => {
-        await tx.$queryRaw`SELECT set_config('tocsin.tenant_id', ${tenantId}, true)`;
-        return fn(tx);
-      },
-      { timeout: options.timeoutMs ?? 10_000, maxWait: 5_000 },
-    );
+    return this.transaction(async (tx) => {
+      await setTenant(tx, tenantId);
+      return fn(tx);
+    }, options);
+  }
+
+  /**
+   * A transaction that may act for several tenants in turn (group commit): call `setTenant`
+   * before each tenant's statements. Row-level security checks every statement against the
+   * tenant set at that moment.
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.prisma.$transaction(fn, { timeout: options.timeoutMs ?? 10_000, maxWait: 5_000 });
   }
 
   async close(): Promise<void> {
     await this.prisma.$disconnect();
   }
+}
+
+/** Sets the tenant for the rest of the transaction (is_local = true: it ends with it). */
+export async function setTenant(tx: Tx, tenantId: string): Promise<void> {
+  await tx.$queryRaw`SELECT set_config('tocsin.tenant_id', ${tenantId}, true)`;
 }

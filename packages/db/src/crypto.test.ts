@@ -32,3 +32,10 @@ test('rotation: a retired key still decrypts, and its ciphertexts are marked sta
   expect(rotated.isStale(rotated.encrypt('secret', 'a'))).toBe(false);
   expect(() => new SecretBox(k2).decrypt(old, 'a')).toThrow(/no key/);
 });
+
+test('derived keys are stable for one master key and differ per purpose and per master key', () => {
+  expect(new SecretBox(k1).deriveKey('a').equals(new SecretBox(k1).deriveKey('a'))).toBe(true);
+  expect(new SecretBox(k1).deriveKey('a').equals(new SecretBox(k1).deriveKey('b'))).toBe(false);
+  expect(new SecretBox(k1).deriveKey('a').equals(new SecretBox(k2).deriveKey('a'))).toBe(false);
+  expect(new SecretBox(k1).deriveKey('a')).toHaveLength(32);
+});

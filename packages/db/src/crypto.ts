@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const IV_BYTES = 12; // NIST SP 800-38D recommends 96-bit IVs for GCM
@@ -59,6 +59,14 @@ export class SecretBox {
     } catch (err) {
       throw new DecryptError('ciphertext failed authentication', { cause: err });
     }
+  }
+
+  /**
+   * A 32-byte key for another purpose (e.g. signing cursors), derived from the current master key
+   * with HKDF-SHA256, so one configured secret serves every process of a deployment.
+   */
+  deriveKey(info: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#current.key, Buffer.alloc(0), info, 32));
   }
 
   /** True when a ciphertext was made with a retired key and should be rewritten. */

@@ -1,6 +1,7 @@
-export { Database, type DatabaseOptions, type Tx } from './client.js';
+export { Database, setTenant, type DatabaseOptions, type Tx } from './client.js';
 export { SecretBox, DecryptError, keyId } from './crypto.js';
 export { migrate, MIGRATIONS_DIR } from './migrate.js';
 export { isDatabaseUnavailable } from './unavailable.js';
 export { Prisma } from './generated/prisma/client.js';
 export { toEventRecord, AUDIT_EVENT_COLUMNS, type AuditEventRow } from './records.js';
+export { GroupCommit, type GroupCommitOptions } from './group-commit.js';

@@ -1,26 +1,2 @@
-import type { Severity } from '@tocsin/catalog';
-
-export interface Party {
-  id: string | null;
-  type: string | null;
-  name: string | null;
-}
-
-/**
- * The normalized audit record: identical in push (every channel) and pull (the Events API).
- * snake_case because it is public wire format.
- */
-export interface EventRecord {
-  id: string;
-  tenant_id: string;
-  action: string;
-  title: string;
-  category: string | null;
-  severity: Severity;
-  actor: Party | null;
-  resource: Party | null;
-  source_ip: string | null;
-  detail: Record<string, unknown>;
-  occurred_at: string;
-  received_at: string;
-}
+// The normalized record is defined once, beside the catalog it describes.
+export type { EventRecord, Party } from '@tocsin/catalog';

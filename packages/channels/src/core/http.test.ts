@@ -1,8 +1,8 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { startReceiver, type Receiver } from '../testing/test-receiver.js';
 import { createHttpClient, DEFAULT_USER_AGENT } from './http.js';
 import { HttpTransportError, InvalidHeaderError } from './http-error.js';
+import { freePort as closedPort } from '../testing/ports.js';
 
 const ALLOW_LOOPBACK = ['127.0.0.0/8'];
 
@@ -13,14 +13,6 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('createHttpClient', () => {

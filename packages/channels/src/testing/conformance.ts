@@ -3,8 +3,6 @@
  * RetryTests and AssertNotifyLeaksNoSecret, Vector's sink compliance). registry.test.ts runs it
  * for each entry of the registry; a channel never edits it, it adds a fixture.
  */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import type { Channel, SendContext } from '../core/channel.js';
 import { parseEgressUrl } from '../core/egress-url.js';
@@ -14,6 +12,7 @@ import { resolveChannelConfig } from '../core/resolve-config.js';
 import type { ChannelFixture, ExpectedOutcome } from './fixture.js';
 import { sampleEvent } from './sample-event.js';
 import { startReceiver, type Receiver, type ScriptedResponse } from './test-receiver.js';
+import { freePort as closedPort } from './ports.js';
 
 /** The shared classification (core/classify.ts), status by status. */
 export const STATUS_MATRIX: ReadonlyArray<[number, ExpectedOutcome]> = [
@@ -41,15 +40,6 @@ export const STATUS_MATRIX: ReadonlyArray<[number, ExpectedOutcome]> = [
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const TIMEOUT_MS = 2_000;
 const SHORT_TIMEOUT_MS = 200;
-
-/** A port nothing listens on: bind, read the port, close. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs against every config type
 type AnyChannel = Channel<string, any, any>;

@@ -3,3 +3,4 @@ export { startReceiver, type Receiver, type TestReceiver, type ReceivedRequest, 
 export { runChannelConformance, STATUS_MATRIX } from './conformance.js';
 export type { ChannelFixture, ExpectedOutcome } from './fixture.js';
 export { sampleEvent } from './sample-event.js';
+export { freePort } from './ports.js';
