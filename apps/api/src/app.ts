@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { EgressPolicy } from '@tocsin/channels';
+import type { Database, SecretBox } from '@tocsin/db';
+import type { Producer } from '@tocsin/queue';
+import type { Logger } from '@tocsin/config';
+import { authenticate, type BearerVerifier } from './auth/authenticate.js';
+import { ApiError, errorHandler, notFound } from './errors.js';
+import { eventsRouter } from './events/router.js';
+import { healthRouter } from './health/router.js';
+import { ingestRouter } from './ingest/router.js';
+import type { SinkCache } from './sinks/cache.js';
+import { sinksRouter } from './sinks/router.js';
+import { SinkService } from './sinks/service.js';
+
+export interface ApiDeps {
+  db: Database;
+  box: SecretBox;
+  producer: Producer;
+  cache: SinkCache;
+  egress: EgressPolicy;
+  logger: Logger;
+  relayGraceMs: number;
+  /** Verifies bearer credentials that are not API tokens (user JWTs). */
+  jwt?: BearerVerifier;
+  /** Signs Events API cursors (see events/cursor-key.ts). */
+  cursorKey: Buffer;
+  /** Events API: bound on an ingest transaction's duration. @defaultValue 10000 */
+  eventsSettleMs?: number;
+}
+
+/** Largest accepted body (design: a body over 1 MiB is refused with 413). */
+export const BODY_LIMIT = '1mb';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    req.id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.set('X-Request-Id', req.id);
+    next();
+  });
+  app.use(healthRouter(deps.db, deps.producer.connection));
+  app.use((req, _res, next) => {
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.headers['content-length'] !== '0' && !req.is('application/json')) {
+      next(new ApiError(415, 'unsupported_media_type', 'Send Content-Type: application/json.'));
+      return;
+    }
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  app.use(authenticate(deps.db, deps.jwt));
+  app.use(ingestRouter(deps));
+  app.use(sinksRouter(new SinkService(deps)));
+  app.use(eventsRouter(deps));
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

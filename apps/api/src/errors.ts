@@ -1,0 +1,64 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import { isDatabaseUnavailable } from '@tocsin/db';
+import type { Logger } from '@tocsin/config';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  code?: string;
+}
+
+/** A public error: `{"error": {"code", "message", "details"}}` with a stable code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function detailsFromZod(error: z.ZodError, prefix: (string | number)[] = []): ErrorDetail[] {
+  return error.issues.map((i) => ({ path: [...prefix, ...i.path].join('.') || '(body)', message: i.message, code: i.code }));
+}
+
+/** Parses input with a zod schema; a failure is a 400 naming every offending field. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, prefix: (string | number)[] = []): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ApiError(400, 'invalid_request', 'The request has invalid fields.', detailsFromZod(result.error, prefix));
+  return result.data;
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}.`));
+};
+
+/** body-parser's own errors, mapped to public codes. */
+function fromBodyParser(err: { type?: string; status?: number }): ApiError | undefined {
+  if (err.type === 'entity.too.large') return new ApiError(413, 'payload_too_large', 'The body is larger than 1 MiB.');
+  if (err.type === 'entity.parse.failed') return new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+    return new ApiError(415, 'unsupported_media_type', 'The body must be UTF-8 JSON.');
+  }
+  return undefined;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let error = err instanceof ApiError ? err : fromBodyParser(err);
+    if (!error && isDatabaseUnavailable(err)) {
+      logger.warn({ err, requestId: req.id }, 'database unavailable');
+      error = new ApiError(503, 'unavailable', 'The database is unavailable; nothing was stored. Retry later.', [], { 'Retry-After': '5' });
+    }
+    if (!error) {
+      logger.error({ err, requestId: req.id }, 'unhandled error');
+      error = new ApiError(500, 'internal_error', `Something went wrong. Request id: ${req.id}.`);
+    }
+    res.status(error.status).set(error.headers).json({ error: { code: error.code, message: error.message, details: error.details } });
+  };
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { ApiError, type ErrorDetail } from '../errors.js';
+
+/** Page size when the client names none, and the largest it may ask for. */
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date that exists (2026-02-30 does not), as UTC midnight. */
+function parseDate(value: string): Date | undefined {
+  const d = new Date(`${value}T00:00:00.000Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? undefined : d;
+}
+
+/**
+ * `from`/`to` take a date (UTC) or an RFC 3339 timestamp with an offset. The window is half-open,
+ * [from, to), so adjacent windows (the previous hour, every hour) never share a record; a date-only
+ * `to` therefore means the start of the next day, i.e. the whole named day is included.
+ */
+function instant(bound: 'from' | 'to') {
+  return z.string().transform((value, ctx): Date => {
+    if (DATE_ONLY.test(value)) {
+      const day = parseDate(value);
+      if (day) return bound === 'to' ? new Date(day.getTime() + DAY_MS) : day;
+    } else if (z.iso.datetime({ offset: true }).safeParse(value).success) {
+      const at = new Date(value);
+      if (!Number.isNaN(at.getTime())) return at;
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be a date (2026-06-01) or a timestamp with an offset (2026-06-01T10:00:00Z)' });
+    return z.NEVER;
+  });
+}
+
+const eventsQuery = z
+  .strictObject({
+    from: instant('from').optional(),
+    to: instant('to').optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(MAX_LIMIT))
+      .optional(),
+    cursor: z.string().min(1).max(1024).optional(),
+  })
+  .superRefine((q, ctx) => {
+    // An empty window is always a mistake (to=2026-06-23&from=2026-06-24 resolves to one).
+    if (q.from && q.to && q.from.getTime() >= q.to.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    }
+  });
+
+export type EventsQuery = z.infer<typeof eventsQuery>;
+
+/** The received_at window of a read: [from, to), either end open when null. */
+export interface Window {
+  from: Date | null;
+  to: Date | null;
+}
+
+/** Parses the query string; a misspelt parameter is named in the details like any bad value. */
+export function parseEventsQuery(query: unknown): EventsQuery {
+  const result = eventsQuery.safeParse(query);
+  if (result.success) return result.data;
+  const details = result.error.issues.flatMap((issue): ErrorDetail[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: key, message: 'is not a parameter of this endpoint (from, to, limit, cursor)', code: issue.code }))
+      : [{ path: issue.path.join('.') || '(query)', message: issue.message, code: issue.code }],
+  );
+  throw new ApiError(400, 'invalid_request', 'The query has invalid parameters.', details);
+}

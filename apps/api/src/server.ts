@@ -1,0 +1,58 @@
+import type { Server } from 'node:http';
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { createEgressPolicy } from '@tocsin/channels';
+import { Database, SecretBox } from '@tocsin/db';
+import { Producer } from '@tocsin/queue';
+import type { Config, Logger } from '@tocsin/config';
+import { createApp } from './app.js';
+import { createJwtVerifier, jwtSettingsFrom } from './auth/jwt.js';
+import { cursorKeyFrom } from './events/cursor-key.js';
+import { SinkCache } from './sinks/cache.js';
+
+export interface RunningApi {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the api on config.PORT (0 picks a free port) with its own connections. */
+export async function startApi(config: Config, box: SecretBox, logger: Logger): Promise<RunningApi> {
+  const jwtSettings = jwtSettingsFrom(config); // a bad JWT setup stops start-up before anything connects
+  const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: 20 });
+  const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX, attempts: config.TOCSIN_RETRY_MAX_ATTEMPTS + 5 });
+  const pubsub = { pub: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), sub: new Redis(config.REDIS_URL) };
+  pubsub.pub.on('error', () => undefined);
+  pubsub.sub.on('error', () => undefined);
+  const cache = new SinkCache(5_000, pubsub.pub, pubsub.sub);
+  const app = createApp({
+    db,
+    box,
+    producer,
+    cache,
+    egress: createEgressPolicy(config.TOCSIN_EGRESS_ALLOW),
+    logger,
+    relayGraceMs: config.TOCSIN_RELAY_GRACE_MS,
+    jwt: jwtSettings && createJwtVerifier(jwtSettings, db, logger),
+    cursorKey: cursorKeyFrom(config, box),
+    eventsSettleMs: config.TOCSIN_EVENTS_SETTLE_MS,
+  });
+  const server = app.listen(config.PORT, '0.0.0.0');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port }, 'api listening');
+  return {
+    server,
+    port,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await producer.close();
+      pubsub.pub.disconnect();
+      pubsub.sub.disconnect();
+      await db.close();
+    },
+  };
+}

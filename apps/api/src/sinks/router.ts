@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { principalOf, requireScope } from '../auth/authenticate.js';
+import { parseOrThrow } from '../errors.js';
+import { createSinkBody, sinkIdParam } from './schema.js';
+import type { SinkService } from './service.js';
+
+export function sinksRouter(service: SinkService): Router {
+  const router = Router();
+  router.use('/v1/event_sink', requireScope('sinks:admin'));
+
+  router.post('/v1/event_sink', async (req, res) => {
+    const body = parseOrThrow(createSinkBody, req.body);
+    res.status(201).json({ event_sink: await service.create(principalOf(req), body) });
+  });
+  router.get('/v1/event_sink', async (req, res) => {
+    res.json({ event_sinks: await service.list(principalOf(req)) });
+  });
+  router.get('/v1/event_sink/:id', async (req, res) => {
+    const { id } = parseOrThrow(sinkIdParam, req.params);
+    res.json({ event_sink: await service.get(principalOf(req), id) });
+  });
+  router.delete('/v1/event_sink/:id', async (req, res) => {
+    const { id } = parseOrThrow(sinkIdParam, req.params);
+    res.json(await service.delete(principalOf(req), id));
+  });
+  return router;
+}

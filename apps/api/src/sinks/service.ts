@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { assertUrlAllowed, channelByKind, channelKinds, sealConfig, type AnyChannel, type EgressPolicy } from '@tocsin/channels';
+import type { Database, SecretBox } from '@tocsin/db';
+import { ApiError, parseOrThrow } from '../errors.js';
+import { planAllows, planRequired } from '../auth/authenticate.js';
+import type { Principal } from '../auth/principal.js';
+import type { SinkCache } from './cache.js';
+import type { CreateSinkBody } from './schema.js';
+import { presentSink } from './present.js';
+
+export interface SinkServiceDeps {
+  db: Database;
+  box: SecretBox;
+  egress: EgressPolicy;
+  cache: SinkCache;
+}
+
+/** Validates `event_sink_args` against its kind's own schema and every URL against the egress guard. */
+async function parseArgs(args: Record<string, unknown>, egress: EgressPolicy): Promise<{ channel: AnyChannel; config: Record<string, unknown> }> {
+  const [kind, raw] = Object.entries(args)[0]!;
+  const channel = channelByKind(kind);
+  if (!channel) {
+    throw new ApiError(400, 'invalid_request', 'Unknown event sink kind.', [
+      { path: `event_sink_args.${kind}`, message: `must be one of ${channelKinds.join(', ')}` },
+    ]);
+  }
+  const config = parseOrThrow(channel.configSchema, raw, ['event_sink_args', kind]) as Record<string, unknown>;
+  for (const url of channel.urls(config)) {
+    try {
+      await assertUrlAllowed(url, egress);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : 'refused';
+      throw new ApiError(400, 'egress_denied', 'A destination URL is not allowed.', [{ path: `event_sink_args.${kind}`, message: reason }]);
+    }
+  }
+  return { channel, config };
+}
+
+function assertTenant(principal: Principal, tenantId: string | undefined): void {
+  if (tenantId !== undefined && tenantId !== principal.tenantId) {
+    throw new ApiError(403, 'tenant_mismatch', "tenant_id does not match the caller's tenant.", [{ path: 'tenant_id', message: 'must be your own tenant' }]);
+  }
+}
+
+export class SinkService {
+  constructor(private readonly deps: SinkServiceDeps) {}
+
+  async create(principal: Principal, body: CreateSinkBody) {
+    assertTenant(principal, body.tenant_id);
+    const { channel, config } = await parseArgs(body.event_sink_args, this.deps.egress);
+    if (!planAllows(principal.plan, channel.plan)) throw planRequired(channel.plan, `The ${channel.kind} integration`);
+    const id = randomUUID();
+    const who = { tenantId: principal.tenantId, sinkId: id };
+    const sink = await this.deps.db.withTenant(principal.tenantId, (tx) =>
+      tx.eventSink.create({
+        data: {
+          id,
+          tenantId: principal.tenantId,
+          kind: channel.id,
+          name: body.name,
+          description: body.description,
+          config: sealConfig(channel, config, this.deps.box, who) as object,
+          events: body.events,
+          minSeverity: body.min_severity,
+          enabled: body.enabled,
+        },
+      }),
+    );
+    this.deps.cache.invalidate(principal.tenantId);
+    return presentSink(sink);
+  }
+
+  async list(principal: Principal) {
+    const sinks = await this.deps.db.withTenant(principal.tenantId, (tx) =>
+      tx.eventSink.findMany({ where: { deletedAt: null }, orderBy: { createdAt: 'asc' } }),
+    );
+    return sinks.map(presentSink);
+  }
+
+  async get(principal: Principal, id: string) {
+    const sink = await this.deps.db.withTenant(principal.tenantId, (tx) => tx.eventSink.findFirst({ where: { id, deletedAt: null } }));
+    if (!sink) throw new ApiError(404, 'not_found', 'No event sink with that id.');
+    return presentSink(sink);
+  }
+
+  /** Soft delete: the attempt history stays; deliveries not yet sent end `skipped`. */
+  async delete(principal: Principal, id: string) {
+    const deleted = await this.deps.db.withTenant(principal.tenantId, async (tx) => {
+      const { count } = await tx.eventSink.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: new Date(), enabled: false } });
+      if (count === 0) return false;
+      await tx.delivery.updateMany({
+        where: { sinkId: id, state: { in: ['pending', 'retrying'] } },
+        data: { state: 'skipped', lastErrorCode: 'sink_deleted', finishedAt: new Date(), updatedAt: new Date() },
+      });
+      return true;
+    });
+    if (!deleted) throw new ApiError(404, 'not_found', 'No event sink with that id.');
+    this.deps.cache.invalidate(principal.tenantId);
+    return { id, tenant_id: principal.tenantId };
+  }
+}

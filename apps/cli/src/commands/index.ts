@@ -1,0 +1,16 @@
+import { apiCommand, startCommand, workerCommand } from './serve.js';
+import { exportCommand } from './export.js';
+import { migrateCommand } from './migrate.js';
+import { tenantCreate, tokenCreate } from './tenants.js';
+
+export type Command = (argv: string[]) => Promise<number>;
+
+export const commands: Record<string, Command> = {
+  'tenant create': tenantCreate,
+  'token create': tokenCreate,
+  migrate: migrateCommand,
+  api: apiCommand,
+  worker: workerCommand,
+  start: startCommand,
+  'events export': exportCommand,
+};

@@ -1,0 +1,73 @@
+import type { Database } from '@tocsin/db';
+import type { Producer } from '@tocsin/queue';
+import type { Logger } from '@tocsin/config';
+
+export interface RelayOptions {
+  intervalMs: number;
+  recheckMs: number;
+  /** Rows claimed per round trip. @defaultValue 500 */
+  batch?: number;
+}
+
+/**
+ * The outbox relay. Every `intervalMs` (and at start) it claims deliveries that are due —
+ * pending past their grace, retrying past their time, in flight past their lease — and enqueues
+ * them with jobId = delivery id, so a job already in Redis makes the add a no-op. This is what
+ * makes Redis disposable: after a flush or an outage the queue is rebuilt from PostgreSQL. Many
+ * relays may run at once (the claim uses SKIP LOCKED).
+ */
+export class Relay {
+  #timer?: NodeJS.Timeout;
+  #running?: Promise<void>;
+  #stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly producer: Producer,
+    private readonly logger: Logger,
+    private readonly options: RelayOptions,
+  ) {}
+
+  /** Runs a first pass now (so start-up surfaces a broken database at once), then every interval. */
+  async start(): Promise<void> {
+    const pass = () =>
+      this.runOnce().then(
+        () => undefined,
+        (err: unknown) => this.logger.warn({ err }, 'relay round failed'),
+      );
+    const schedule = () => {
+      if (!this.#stopped) this.#timer = setTimeout(tick, this.options.intervalMs);
+    };
+    const tick = () => {
+      this.#running = pass().finally(schedule);
+    };
+    this.#running = pass();
+    await this.#running;
+    schedule();
+  }
+
+  /** One pass: drains everything due, batch by batch. Returns how many were enqueued. */
+  async runOnce(): Promise<number> {
+    const batch = this.options.batch ?? 500;
+    let total = 0;
+    for (;;) {
+      // Claim and enqueue in one transaction: if Redis refuses, the claim rolls back and the rows
+      // stay due, so the next round (not the recheck interval) picks them up.
+      const count = await this.db.prisma.$transaction(async (tx) => {
+        const due = await tx.$queryRaw<{ id: string; tenant_id: string; kind: string }[]>`
+          SELECT id, tenant_id, kind FROM tocsin_claim_due_deliveries(${batch}::int, make_interval(secs => ${this.options.recheckMs / 1000}::float8))`;
+        if (due.length > 0) await this.producer.enqueue(due.map((d) => ({ id: d.id, tenantId: d.tenant_id, kind: d.kind })));
+        return due.length;
+      });
+      total += count;
+      if (count > 0) this.logger.debug({ count }, 'relay enqueued');
+      if (count < batch) return total;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+}
