@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../apps/cli/bin/tocsin.js', import.meta.url));
+
+/** Starts a child and waits for a stdout line matching `ready` (its group 1 is the port). */
+export async function startChild(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  ready: RegExp = /READY (\d+)/,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let buffered = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const m = ready.exec(buffered);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)));
+  });
+  return { child, port };
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark, each reported as a ratio to a baseline measured in the same
+ * run on the same machine (absolute numbers on a shared 2-core machine are noise; ratios less so).
+ */
+import { benchDelivery } from './delivery.js';
+import { benchIngest } from './ingest.js';
+
+const fmt = (n: number) => n.toFixed(0).padStart(8);
+const rows: [string, string, number, number][] = [];
+
+const ingest = await benchIngest();
+rows.push(['ingest, single events (req/s)', 'bare Express JSON POST', ingest.tocsin, ingest.bare]);
+const delivery = await benchDelivery();
+rows.push(['webhook deliveries per worker process (/s)', 'bare BullMQ worker + got', delivery.tocsin, delivery.bare]);
+
+process.stdout.write('\nbenchmark                                        tocsin  baseline  ratio  (baseline)\n');
+for (const [name, baseline, t, b] of rows) {
+  process.stdout.write(`${name.padEnd(46)} ${fmt(t)}  ${fmt(b)}  ${(t / b).toFixed(2).padStart(5)}  (${baseline})\n`);
+}
+process.exit(0);

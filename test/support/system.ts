@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { createTenant, createToken, startApi, type RunningApi, type Scope } from '@tocsin/api';
+import { startWorker, type RunningWorker } from '@tocsin/worker';
+import { Database, SecretBox } from '@tocsin/db';
+import { createTestDatabase, type TestDatabase } from '@tocsin/db/testing';
+import { createLogger, loadConfig, type Config } from '@tocsin/config';
+
+/** Everything a test needs from one running Tocsin: own database, own queue prefix, own port. */
+export interface System {
+  config: Config;
+  db: Database;
+  box: SecretBox;
+  /** The box's key (base64), for workers started in their own process. */
+  encryptionKey: string;
+  api: RunningApi;
+  worker?: RunningWorker;
+  url: string;
+  /** Every log line written by the api and the worker, for leak checks. */
+  logs: string[];
+  tenant(plan?: 'free' | 'team' | 'enterprise'): Promise<{ tenantId: string; token: string }>;
+  token(tenantId: string, scopes: Scope[]): Promise<string>;
+  request(method: string, path: string, token: string | undefined, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  startWorker(): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+export interface SystemOptions {
+  worker?: boolean;
+  config?: Partial<Config>;
+}
+
+/** The config every test system starts from: fast retries and relay, loopback receivers allowed. */
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig(),
+    DATABASE_URL: databaseUrl,
+    TOCSIN_QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}`,
+    PORT: 0,
+    TOCSIN_EGRESS_ALLOW: ['127.0.0.0/8'],
+    LOG_LEVEL: 'debug',
+    TOCSIN_RETRY_BASE_MS: 100,
+    TOCSIN_RETRY_MAX_ATTEMPTS: 5,
+    TOCSIN_RELAY_INTERVAL_MS: 200,
+    TOCSIN_RELAY_GRACE_MS: 1_000,
+    TOCSIN_RELAY_RECHECK_MS: 2_000,
+    TOCSIN_HTTP_TIMEOUT_MS: 2_000,
+    ...overrides,
+  };
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<System> {
+  const testDb: TestDatabase = await createTestDatabase(loadConfig().DATABASE_URL);
+  const config = testConfig(testDb.url, options.config);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger(config.LOG_LEVEL, {}, sink);
+  const key = randomBytes(32);
+  const box = new SecretBox(key);
+  const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: 4 });
+  const api = await startApi(config, box, logger);
+  const workers: RunningWorker[] = [];
+  const spawnWorker = async () => {
+    const w = await startWorker(config, box, logger);
+    workers.push(w);
+    return w;
+  };
+  const worker = options.worker === false ? undefined : await spawnWorker();
+  const url = `http://127.0.0.1:${api.port}`;
+
+  return {
+    config,
+    db,
+    box,
+    encryptionKey: key.toString('base64'),
+    api,
+    worker,
+    url,
+    logs,
+    async tenant(plan = 'enterprise') {
+      const t = await createTenant(db, `tenant-${randomBytes(3).toString('hex')}`, plan);
+      return { tenantId: t.tenant_id, token: t.token };
+    },
+    async token(tenantId, scopes) {
+      return (await createToken(db, tenantId, scopes)).token;
+    },
+    async request(method, path, token, body, headers = {}) {
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    startWorker: spawnWorker,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await api.close();
+      await db.close();
+      await testDb.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
