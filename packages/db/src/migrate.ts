@@ -18,6 +18,7 @@ const MIGRATION_LOCK = 72707369;
  * @returns the names of the migrations applied by this call.
  */
 export async function migrate(databaseUrl: string, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+  await ensureDatabase(databaseUrl);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -58,5 +59,27 @@ export async function migrate(databaseUrl: string, dir: string = MIGRATIONS_DIR)
     return ran;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Creates the database named in the URL when it does not exist yet (a fresh machine), through the
+ * server's maintenance database. Without the privilege to create it, the error says what to do.
+ */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw new Error(`database "${name}" does not exist and cannot be created: ${(err as Error).message}`, { cause: err });
+      });
+    }
+  } finally {
+    await admin.end();
   }
 }
