@@ -79,6 +79,20 @@ test('the same event id twice is stored once', async () => {
   expect(await storedEvents(b.tenantId)).toBe(1);
 });
 
+test('the same id twice in one batch, or in concurrent requests, is stored and delivered once', async () => {
+  const t = await sys.tenant('team');
+  const sink = await sys.request('POST', '/v1/event_sink', t.token, { name: 'd', event_sink_args: { Webhook: { url: 'http://127.0.0.1:9/hook' } } });
+  expect(sink.status).toBe(201);
+  const id = '7d0b6f7a-8a4a-4c1e-9d3c-2f3e4a5b6c7d';
+  const batch = await sys.request('POST', '/v1/events', t.token, { events: [{ ...valid, id }, { ...valid, id }] });
+  expect(batch.body.events.map((e: { duplicate: boolean; deliveries: number }) => [e.duplicate, e.deliveries])).toEqual([[false, 1], [true, 0]]);
+  const other = '8e1c7a8b-9b5b-4d2f-8e4d-3a4f5b6c7d8e';
+  const concurrent = await Promise.all(Array.from({ length: 8 }, () => sys.request('POST', '/v1/events', t.token, { ...valid, id: other })));
+  expect(concurrent.filter((r) => r.body.duplicate === false)).toHaveLength(1);
+  expect(await storedEvents(t.tenantId)).toBe(2);
+  expect(await sys.db.withTenant(t.tenantId, (tx) => tx.delivery.count())).toBe(2);
+});
+
 test('a batch is stored whole and answered per event', async () => {
   const t = await sys.tenant('team');
   const res = await sys.request('POST', '/v1/events', t.token, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GroupCommit, Prisma, AUDIT_EVENT_COLUMNS, setTenant, toEventRecord, type AuditEventRow, type Database, type Tx } from '@tocsin/db';
+import { GroupCommit, AUDIT_EVENT_COLUMNS, sqlSetTenant, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
 import type { EventRecord } from '@tocsin/catalog';
 import type { Outcome } from '@tocsin/channels';
 
@@ -52,11 +52,11 @@ export class DeliveryStore {
     db: Database,
     private readonly leaseMs: number,
   ) {
-    const run = <I extends Ref, O>(fn: (tx: Tx, tenantId: string, group: I[]) => Promise<O[]>) => (items: I[]) =>
-      db.transaction(async (tx) => {
+    const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[]) => Promise<O[]>) => (items: I[]) =>
+      db.sql(async (tx) => {
         const out = new Array<O>(items.length);
         for (const [tenantId, group] of byTenant(items)) {
-          await setTenant(tx, tenantId);
+          await sqlSetTenant(tx, tenantId);
           const results = await fn(tx, tenantId, group.map((g) => g.item));
           group.forEach((g, i) => (out[g.index] = results[i] as O));
         }
@@ -81,23 +81,24 @@ export class DeliveryStore {
     return this.#records.submit({ tenantId, deliveryId, record });
   }
 
-  async #claim(tx: Tx, tenantId: string, group: Ref[]): Promise<ClaimResult[]> {
-    const ids = group.map((g) => g.deliveryId);
-    const claimed = await tx.$queryRaw<{ id: string; attempts: number; event_id: string; sink_id: string }[]>`
-      UPDATE delivery SET state = 'in_flight', attempts = attempts + 1, updated_at = now(),
-             next_attempt_at = now() + make_interval(secs => ${this.leaseMs / 1000}::float8)
-       WHERE id = ANY(${ids}::uuid[]) AND state IN ('pending', 'retrying', 'in_flight')
-      RETURNING id, attempts, event_id, sink_id`;
-    if (claimed.length === 0) return group.map(() => ({ kind: 'finished' }));
-    const sinks = await tx.eventSink.findMany({
-      where: { id: { in: [...new Set(claimed.map((c) => c.sink_id))] } },
-      select: { id: true, kind: true, config: true, enabled: true, deletedAt: true },
-    });
-    const sinkById = new Map(sinks.map((s) => [s.id, s]));
-    const events = await tx.$queryRaw<AuditEventRow[]>(
-      Prisma.sql`SELECT ${Prisma.raw(AUDIT_EVENT_COLUMNS)} FROM audit_event
-                  WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${[...new Set(claimed.map((c) => c.event_id))]}::uuid[])`,
+  async #claim(tx: SqlTx, tenantId: string, group: Ref[]): Promise<ClaimResult[]> {
+    const { rows: claimed } = await tx.query<{ id: string; attempts: number; event_id: string; sink_id: string }>(
+      `UPDATE delivery SET state = 'in_flight', attempts = attempts + 1, updated_at = now(),
+              next_attempt_at = now() + make_interval(secs => $2::float8)
+        WHERE id = ANY($1::uuid[]) AND state IN ('pending', 'retrying', 'in_flight')
+       RETURNING id, attempts, event_id, sink_id`,
+      [group.map((g) => g.deliveryId), this.leaseMs / 1000],
     );
+    if (claimed.length === 0) return group.map(() => ({ kind: 'finished' }));
+    const { rows: sinks } = await tx.query<{ id: string; kind: string; config: Record<string, unknown>; enabled: boolean; deleted: boolean }>(
+      'SELECT id, kind, config, enabled, deleted_at IS NOT NULL AS deleted FROM event_sink WHERE id = ANY($1::uuid[])',
+      [[...new Set(claimed.map((c) => c.sink_id))]],
+    );
+    const { rows: events } = await tx.query<AuditEventRow>(
+      `SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[])`,
+      [tenantId, [...new Set(claimed.map((c) => c.event_id))]],
+    );
+    const sinkById = new Map(sinks.map((s) => [s.id, s]));
     const eventById = new Map(events.map((e) => [e.id, e]));
 
     const results = new Map<string, ClaimResult>();
@@ -105,54 +106,64 @@ export class DeliveryStore {
     for (const c of claimed) {
       const sink = sinkById.get(c.sink_id);
       const event = eventById.get(c.event_id);
-      if (!sink || !sink.enabled || sink.deletedAt || !event) {
-        skipped.push({ id: c.id, code: !sink || sink.deletedAt ? 'sink_deleted' : 'sink_disabled' });
+      if (!sink || !sink.enabled || sink.deleted || !event) {
+        skipped.push({ id: c.id, code: !sink || sink.deleted ? 'sink_deleted' : 'sink_disabled' });
         results.set(c.id, { kind: 'skipped' });
         continue;
       }
-      results.set(c.id, {
-        kind: 'claimed',
-        claim: { attempt: c.attempts, sink: { id: sink.id, kind: sink.kind, config: sink.config as Record<string, unknown> }, event: toEventRecord(event) },
-      });
+      results.set(c.id, { kind: 'claimed', claim: { attempt: c.attempts, sink: { id: sink.id, kind: sink.kind, config: sink.config }, event: toEventRecord(event) } });
     }
-    for (const s of skipped) {
-      await tx.delivery.update({ where: { id: s.id }, data: { state: 'skipped', lastErrorCode: s.code, finishedAt: new Date(), updatedAt: new Date() } });
+    if (skipped.length > 0) {
+      await tx.query(
+        `UPDATE delivery d SET state = 'skipped', last_error_code = v.code, finished_at = now(), updated_at = now()
+           FROM unnest($1::uuid[], $2::text[]) AS v(id, code) WHERE d.id = v.id`,
+        [skipped.map((x) => x.id), skipped.map((x) => x.code)],
+      );
     }
     return group.map((g) => results.get(g.deliveryId) ?? { kind: 'finished' });
   }
 
-  async #record(tx: Tx, tenantId: string, group: (Ref & { record: AttemptRecord })[]): Promise<void[]> {
+  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[]): Promise<void[]> {
     const rows = group.map(({ deliveryId, record }) => {
-      const { outcome, next } = record;
-      const failure = outcome.kind === 'delivered' ? undefined : outcome;
-      return { deliveryId, record, outcome, next, failure, message: failure?.message.slice(0, MAX_MESSAGE) ?? null };
+      const failure = record.outcome.kind === 'delivered' ? undefined : record.outcome;
+      return { deliveryId, record, failure, message: failure?.message.slice(0, MAX_MESSAGE) ?? null };
     });
-    await tx.deliveryAttempt.createMany({
-      data: rows.map(({ deliveryId, record, outcome, failure, message }) => ({
-        id: randomUUID(),
+    // One statement per table for the whole group: each row's values from parallel arrays.
+    await tx.query(
+      `INSERT INTO delivery_attempt (id, tenant_id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)
+       SELECT a.id, $1::uuid, a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_code, a.error_message, a.response_body
+         FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[], $6::int[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[])
+           AS a(id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)`,
+      [
         tenantId,
-        deliveryId,
-        attempt: record.attempt,
-        startedAt: record.startedAt,
-        durationMs: record.durationMs,
-        outcome: outcome.kind,
-        statusCode: outcome.status ?? null,
-        errorCode: failure?.reason ?? null,
-        errorMessage: message,
-        responseBody: outcome.body ?? null,
-      })),
-    });
-    // One statement for the whole group: each row's new state from parallel arrays.
-    await tx.$executeRaw`
-      UPDATE delivery d
-         SET state = v.state, last_status = v.status, last_error_code = v.code, last_error = v.message, updated_at = now(),
-             next_attempt_at = coalesce(v.next_at, d.next_attempt_at),
-             finished_at = CASE WHEN v.state = 'retrying' THEN NULL ELSE now() END
-        FROM unnest(${rows.map((r) => r.deliveryId)}::uuid[], ${rows.map((r) => r.next.state)}::text[],
-                    ${rows.map((r) => r.outcome.status ?? null)}::int[], ${rows.map((r) => r.failure?.reason ?? null)}::text[],
-                    ${rows.map((r) => r.message)}::text[], ${rows.map((r) => (r.next.state === 'retrying' ? r.next.at.toISOString() : null))}::timestamptz[])
-             AS v(id, state, status, code, message, next_at)
-       WHERE d.id = v.id`;
+        rows.map(() => randomUUID()),
+        rows.map((r) => r.deliveryId),
+        rows.map((r) => r.record.attempt),
+        rows.map((r) => r.record.startedAt.toISOString()),
+        rows.map((r) => r.record.durationMs),
+        rows.map((r) => r.record.outcome.kind),
+        rows.map((r) => r.record.outcome.status ?? null),
+        rows.map((r) => r.failure?.reason ?? null),
+        rows.map((r) => r.message),
+        rows.map((r) => r.record.outcome.body ?? null),
+      ],
+    );
+    await tx.query(
+      `UPDATE delivery d
+          SET state = v.state, last_status = v.status, last_error_code = v.code, last_error = v.message, updated_at = now(),
+              next_attempt_at = coalesce(v.next_at, d.next_attempt_at),
+              finished_at = CASE WHEN v.state = 'retrying' THEN NULL ELSE now() END
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[]) AS v(id, state, status, code, message, next_at)
+        WHERE d.id = v.id`,
+      [
+        rows.map((r) => r.deliveryId),
+        rows.map((r) => r.record.next.state),
+        rows.map((r) => r.record.outcome.status ?? null),
+        rows.map((r) => r.failure?.reason ?? null),
+        rows.map((r) => r.message),
+        rows.map((r) => (r.record.next.state === 'retrying' ? r.record.next.at.toISOString() : null)),
+      ],
+    );
     return group.map(() => undefined);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { atLeast, effectiveSeverity, lookupAction, type CatalogEntry, type Severity } from '@tocsin/catalog';
 import { channels } from '@tocsin/channels';
-import { GroupCommit, setTenant, type Database, type Tx } from '@tocsin/db';
+import { GroupCommit, sqlSetTenant, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import type { SinkCache, SinkRow } from '../sinks/cache.js';
@@ -33,7 +33,8 @@ interface Submission {
 }
 
 interface Stored {
-  inserted: Set<string>;
+  /** The events this submission stored (the first carrier of each new id); the rest are duplicates. */
+  stored: Set<Prepared>;
   deliveries: DueDelivery[];
   perEvent: Map<string, number>;
 }
@@ -71,17 +72,23 @@ export interface IngestDeps {
  */
 export class Ingestor {
   readonly #commit: GroupCommit<Submission, Stored>;
+  /** Enqueues coalesce the same way: one Redis pipeline per round, not one per request. */
+  readonly #enqueue: GroupCommit<DueDelivery[], void>;
 
   constructor(private readonly deps: IngestDeps) {
-    this.#commit = new GroupCommit((batch) => deps.db.transaction((tx) => this.#store(tx, batch), { timeoutMs: 5_000 }), { lanes: 4, maxBatch: 64 });
+    this.#commit = new GroupCommit((batch) => deps.db.sql((tx) => this.#store(tx, batch)), { lanes: 4, maxBatch: 64 });
+    this.#enqueue = new GroupCommit<DueDelivery[], void>(async (lists) => {
+      await deps.producer.enqueue(lists.flat());
+      return lists.map(() => undefined);
+    }, { lanes: 2, maxBatch: 100 });
   }
 
   async ingest(tenantId: string, inputs: EventInput[]): Promise<IngestResult[]> {
     const events = inputs.map(prepare);
     const stored = await this.#commit.submit({ tenantId, events, receivedAt: new Date() });
     if (stored.deliveries.length > 0) {
-      this.deps.producer
-        .enqueue(stored.deliveries)
+      this.#enqueue
+        .submit(stored.deliveries)
         .catch((err: unknown) => this.deps.logger.warn({ err, count: stored.deliveries.length }, 'enqueue failed; the relay will enqueue'));
     }
     return events.map((p) => ({
@@ -90,57 +97,84 @@ export class Ingestor {
       category: p.entry?.category ?? null,
       severity: p.severity,
       catalog: p.entry !== undefined,
-      deliveries: stored.perEvent.get(p.id) ?? 0,
-      duplicate: !stored.inserted.has(p.id),
+      deliveries: stored.stored.has(p) ? (stored.perEvent.get(p.id) ?? 0) : 0,
+      duplicate: !stored.stored.has(p),
     }));
   }
 
-  /** One transaction for a batch of submissions, tenant by tenant. */
-  async #store(tx: Tx, batch: Submission[]): Promise<Stored[]> {
-    const results: Stored[] = [];
-    for (const submission of batch) {
-      await setTenant(tx, submission.tenantId);
-      results.push(await this.#storeOne(tx, submission));
+  /**
+   * One transaction for a batch of submissions. Each tenant's submissions are written together:
+   * three statements per tenant per batch, not per request, since every statement costs a round
+   * trip. An event id that appears twice is stored once; the later submission sees a duplicate.
+   */
+  async #store(tx: SqlTx, batch: Submission[]): Promise<Stored[]> {
+    // Bounds how long an ingest transaction can last: the Events API relies on it (settle).
+    await tx.query("SET LOCAL statement_timeout = '5s'");
+    const results = new Array<Stored>(batch.length);
+    const tenants = new Map<string, number[]>();
+    batch.forEach((s, i) => tenants.set(s.tenantId, [...(tenants.get(s.tenantId) ?? []), i]));
+    for (const [tenantId, indexes] of tenants) {
+      await sqlSetTenant(tx, tenantId);
+      const stored = await this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!));
+      indexes.forEach((batchIndex, k) => (results[batchIndex] = stored[k]!));
     }
     return results;
   }
 
-  async #storeOne(tx: Tx, { tenantId, events, receivedAt }: Submission): Promise<Stored> {
-    const sinks = await this.deps.cache.get(tenantId, tx);
-    // Set-based SQL (one statement for all events, one for all deliveries): on the hot path,
-    // raw statements spare the query compiler the planning Prisma's typed API would cost per call.
+  async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[]): Promise<Stored[]> {
+    const sinks = await this.deps.cache.get(tenantId, async () => {
+      const { rows } = await tx.query<SinkRow>(
+        `SELECT id, kind, events, min_severity AS "minSeverity" FROM event_sink WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL`,
+        [tenantId],
+      );
+      return rows;
+    });
+    const events = submissions.flatMap((s) => s.events.map((e) => ({ ...e, occurredAt: e.input.occurred_at ?? s.receivedAt.toISOString() })));
+    // Set-based SQL: one statement for all events, one for all deliveries.
     const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-    const created = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO audit_event (tenant_id, id, action, title, category, severity, catalog, actor, resource, source_ip, detail, occurred_at)
-      SELECT ${tenantId}::uuid, e.* FROM unnest(
-        ${events.map((p) => p.id)}::uuid[],
-        ${events.map((p) => p.entry?.action ?? p.input.action)}::text[],
-        ${events.map((p) => p.entry?.title ?? p.input.title ?? p.input.action)}::text[],
-        ${events.map((p) => p.entry?.category ?? null)}::text[],
-        ${events.map((p) => p.severity)}::text[],
-        ${events.map((p) => p.entry !== undefined)}::bool[],
-        ${events.map((p) => json(p.input.actor))}::jsonb[],
-        ${events.map((p) => json(p.input.resource))}::jsonb[],
-        ${events.map((p) => p.input.source_ip ?? null)}::inet[],
-        ${events.map((p) => JSON.stringify(p.input.detail ?? {}))}::jsonb[],
-        ${events.map((p) => p.input.occurred_at ?? receivedAt.toISOString())}::timestamptz[]
-      ) AS e
-      ON CONFLICT (tenant_id, id) DO NOTHING
-      RETURNING id`;
-    const inserted = new Set(created.map((e) => e.id));
+    const { rows: created } = await tx.query<{ id: string }>(
+      `INSERT INTO audit_event (tenant_id, id, action, title, category, severity, catalog, actor, resource, source_ip, detail, occurred_at)
+       SELECT $1::uuid, e.* FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[],
+                                        $8::jsonb[], $9::jsonb[], $10::inet[], $11::jsonb[], $12::timestamptz[]) AS e
+       ON CONFLICT (tenant_id, id) DO NOTHING
+       RETURNING id`,
+      [
+        tenantId,
+        events.map((p) => p.id),
+        events.map((p) => p.entry?.action ?? p.input.action),
+        events.map((p) => p.entry?.title ?? p.input.title ?? p.input.action),
+        events.map((p) => p.entry?.category ?? null),
+        events.map((p) => p.severity),
+        events.map((p) => p.entry !== undefined),
+        events.map((p) => json(p.input.actor)),
+        events.map((p) => json(p.input.resource)),
+        events.map((p) => p.input.source_ip ?? null),
+        events.map((p) => JSON.stringify(p.input.detail ?? {})),
+        events.map((p) => p.occurredAt),
+      ],
+    );
+    // Each newly stored id belongs to the first event that carried it, in this batch or request.
+    const unclaimed = new Set(created.map((e) => e.id));
     const due = new Date(Date.now() + this.deps.relayGraceMs);
-    const rows = events
-      .filter((p) => inserted.has(p.id))
-      .flatMap((p) => sinks.filter((s) => matches(s, p)).map((s) => ({ id: randomUUID(), eventId: p.id, sinkId: s.id, kind: s.kind })));
+    const perSubmission = submissions.map((s) => {
+      const stored = new Set(s.events.filter((p) => unclaimed.delete(p.id)));
+      const rows = [...stored]
+        .flatMap((p) => sinks.filter((sink) => matches(sink, p)).map((sink) => ({ id: randomUUID(), eventId: p.id, sinkId: sink.id, kind: sink.kind })));
+      return { stored, rows };
+    });
+    const rows = perSubmission.flatMap((s) => s.rows);
     if (rows.length > 0) {
-      await tx.$executeRaw`
-        INSERT INTO delivery (id, tenant_id, event_id, sink_id, kind, next_attempt_at)
-        SELECT d.id, ${tenantId}::uuid, d.event_id, d.sink_id, d.kind, ${due} FROM unnest(
-          ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.eventId)}::uuid[], ${rows.map((r) => r.sinkId)}::uuid[], ${rows.map((r) => r.kind)}::text[]
-        ) AS d(id, event_id, sink_id, kind)`;
+      await tx.query(
+        `INSERT INTO delivery (id, tenant_id, event_id, sink_id, kind, next_attempt_at)
+         SELECT d.id, $1::uuid, d.event_id, d.sink_id, d.kind, $2::timestamptz
+           FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[]) AS d(id, event_id, sink_id, kind)`,
+        [tenantId, due, rows.map((r) => r.id), rows.map((r) => r.eventId), rows.map((r) => r.sinkId), rows.map((r) => r.kind)],
+      );
     }
-    const perEvent = new Map<string, number>();
-    for (const d of rows) perEvent.set(d.eventId, (perEvent.get(d.eventId) ?? 0) + 1);
-    return { inserted, perEvent, deliveries: rows.map((d) => ({ id: d.id, tenantId, kind: d.kind })) };
+    return perSubmission.map(({ stored, rows: mine }) => {
+      const perEvent = new Map<string, number>();
+      for (const d of mine) perEvent.set(d.eventId, (perEvent.get(d.eventId) ?? 0) + 1);
+      return { stored, perEvent, deliveries: mine.map((d) => ({ id: d.id, tenantId, kind: d.kind })) };
+    });
   }
 }

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { Tx } from '@tocsin/db';
 
 export interface SinkRow {
   id: string;
@@ -29,13 +28,11 @@ export class SinkCache {
     }
   }
 
-  async get(tenantId: string, tx: Tx): Promise<SinkRow[]> {
+  /** The tenant's enabled sinks, from the cache or from `load` (run inside the caller's transaction). */
+  async get(tenantId: string, load: () => Promise<SinkRow[]>): Promise<SinkRow[]> {
     const hit = this.#entries.get(tenantId);
     if (hit && hit.until > Date.now()) return hit.sinks;
-    const sinks = await tx.eventSink.findMany({
-      where: { tenantId, enabled: true, deletedAt: null },
-      select: { id: true, kind: true, events: true, minSeverity: true },
-    });
+    const sinks = await load();
     this.#entries.set(tenantId, { sinks, until: Date.now() + this.ttlMs });
     return sinks;
   }
