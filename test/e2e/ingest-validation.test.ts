@@ -37,6 +37,12 @@ test.each([
   expect(await storedEvents(a.tenantId)).toBe(0);
 });
 
+test('liveness and readiness', async () => {
+  expect((await sys.request('GET', '/healthz', undefined)).body).toEqual({ status: 'ok' });
+  const ready = await sys.request('GET', '/readyz', undefined);
+  expect([ready.status, ready.body]).toEqual([200, { status: 'ready', checks: { postgres: 'ok', redis: 'ok' } }]);
+});
+
 test('a non-JSON content type → 415', async () => {
   const res = await sys.request('POST', '/v1/events', a.token, 'action=x', { 'content-type': 'application/x-www-form-urlencoded' });
   expect(res.status).toBe(415);
@@ -116,6 +122,8 @@ test('PostgreSQL unreachable → 503 with Retry-After, never 202', async () => {
     });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
+    const ready = await fetch(`http://127.0.0.1:${down.port}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([503, { status: 'not_ready', checks: { postgres: 'unavailable', redis: 'ok' } }]);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unavailable");
   } finally {
     await down.close();

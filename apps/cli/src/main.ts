@@ -10,7 +10,8 @@ const USAGE = `Usage: tocsin <command> [options]
   api                     run the HTTP api
   worker [--channels a,b] run delivery workers (all channels by default) and the outbox relay
   start                   migrate, then run the api and the workers together
-  events export --from F --to T --out FILE [--token TOKEN] [--url URL]
+  events export --from F [--to T] --out FILE (--token-file F | --token T) [--url URL]
+                          NDJSON export of the Events API, resumable from FILE.cursor
 
 Configuration comes from the environment; see the README.`;
 
