@@ -14,6 +14,7 @@ import {
 } from './egress.js';
 import { createHttpClient } from './http.js';
 import { HttpTransportError } from './http-error.js';
+import { rejectionOf } from '../testing/rejection.js';
 
 /** A resolver that answers from a table, like a DNS server we control. */
 const tableResolver =
@@ -26,16 +27,6 @@ const tableResolver =
       answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
     );
   };
-
-/** Rejection of a promise, for asserting on the error object itself. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('the deny-list', () => {
   test('covers exactly the reliability notes tables', () => {

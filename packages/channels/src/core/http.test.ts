@@ -3,17 +3,9 @@ import { startReceiver, type Receiver } from '../testing/test-receiver.js';
 import { createHttpClient, DEFAULT_USER_AGENT } from './http.js';
 import { HttpTransportError, InvalidHeaderError } from './http-error.js';
 import { freePort as closedPort } from '../testing/ports.js';
+import { rejectionOf } from '../testing/rejection.js';
 
 const ALLOW_LOOPBACK = ['127.0.0.0/8'];
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('createHttpClient', () => {
   let receiver: Receiver;

@@ -4,3 +4,4 @@ export { runChannelConformance, STATUS_MATRIX } from './conformance.js';
 export type { ChannelFixture, ExpectedOutcome } from './fixture.js';
 export { sampleEvent } from './sample-event.js';
 export { freePort } from './ports.js';
+export { rejectionOf } from './rejection.js';
