@@ -20,7 +20,7 @@ export interface RunningApi {
 export async function startApi(config: Config, box: SecretBox, logger: Logger): Promise<RunningApi> {
   const jwtSettings = jwtSettingsFrom(config); // a bad JWT setup stops start-up before anything connects
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: 20 });
-  const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX, attempts: config.TOCSIN_RETRY_MAX_ATTEMPTS + 5 });
+  const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX });
   const pubsub = { pub: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), sub: new Redis(config.REDIS_URL) };
   pubsub.pub.on('error', () => undefined);
   pubsub.sub.on('error', () => undefined);

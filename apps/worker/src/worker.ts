@@ -34,7 +34,7 @@ export function selectChannels(ids: string[] | undefined): AnyChannel[] {
 export async function startWorker(config: Config, box: SecretBox, logger: Logger, channelIds?: string[]): Promise<RunningWorker> {
   const selected = selectChannels(channelIds);
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: Math.min(50, config.TOCSIN_WORKER_CONCURRENCY * selected.length + 2) });
-  const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX, attempts: config.TOCSIN_RETRY_MAX_ATTEMPTS + 5 });
+  const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX });
   const http = createHttpClient({ egressAllow: config.TOCSIN_EGRESS_ALLOW, timeoutMs: config.TOCSIN_HTTP_TIMEOUT_MS });
   const lockDuration = Math.max(5_000, 3 * config.TOCSIN_HTTP_TIMEOUT_MS);
   const deps = {

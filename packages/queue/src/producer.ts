@@ -7,8 +7,6 @@ import type { DueDelivery, JobData } from './job.js';
 export interface ProducerOptions {
   redisUrl: string;
   prefix: string;
-  /** Attempts BullMQ allows; the worker decides finality from PostgreSQL's count, so keep it higher. */
-  attempts: number;
 }
 
 /**
@@ -30,7 +28,11 @@ export class Producer {
     });
     this.connection.on('error', () => undefined); // reported through failed enqueues, not crashes
     this.#jobOptions = {
-      attempts: options.attempts,
+      // Finality is decided from PostgreSQL's attempt count (a job rebuilt by the relay starts
+      // BullMQ's count afresh). BullMQ must never fail a job on its own: a failed job keeps its id,
+      // and the relay could not enqueue that delivery again. So its limit is out of reach; an
+      // infrastructure error (database down) simply retries with the default backoff.
+      attempts: Number.MAX_SAFE_INTEGER,
       backoff: { type: 'tocsin' },
       // PostgreSQL is the record; Redis keeps a window of finished jobs for the dashboard.
       removeOnComplete: { count: 1000 },
