@@ -35,7 +35,6 @@ export {
   RETRY_AFTER_MAX_MS,
   OUTCOME_BODY_MAX_BYTES,
   type ClassifyOptions,
-  type SendOptions,
 } from './core/classify.js';
 
 // Data types.

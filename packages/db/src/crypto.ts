@@ -31,10 +31,6 @@ export class SecretBox {
     this.#keys = new Map([current, ...retired].map((k) => [keyId(k), k]));
   }
 
-  get currentKeyId(): string {
-    return this.#current.id;
-  }
-
   encrypt(plaintext: string, aad: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#current.key, iv);
@@ -69,8 +65,4 @@ export class SecretBox {
     return Buffer.from(hkdfSync('sha256', this.#current.key, Buffer.alloc(0), info, 32));
   }
 
-  /** True when a ciphertext was made with a retired key and should be rewritten. */
-  isStale(token: string): boolean {
-    return token.split('.')[1] !== this.#current.id;
-  }
 }

@@ -1,6 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { channels } from '@tocsin/channels';
 import { queueName } from './names.js';
 import type { DueDelivery, JobData } from './job.js';
 
@@ -50,11 +49,6 @@ export class Producer {
     return q;
   }
 
-  /** All queues of the registry, for the dashboard and metrics. */
-  allQueues(): Queue[] {
-    return Object.values(channels).map((c) => this.queue(c.id));
-  }
-
   async enqueue(deliveries: DueDelivery[]): Promise<void> {
     const byChannel = new Map<string, DueDelivery[]>();
     for (const d of deliveries) {
@@ -73,11 +67,6 @@ export class Producer {
         ),
       ),
     );
-  }
-
-  /** Forget a finished job so the same delivery can be enqueued again (manual retry). */
-  async forget(channelId: string, deliveryId: string): Promise<void> {
-    await this.queue(channelId).remove(deliveryId);
   }
 
   async close(): Promise<void> {

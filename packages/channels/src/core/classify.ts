@@ -34,11 +34,6 @@ export interface ClassifyOptions {
   now?: Date;
 }
 
-export interface SendOptions extends ClassifyOptions {
-  /** Strings replaced by `[REDACTED]` in the body kept on the outcome, for receivers that echo a credential. */
-  redact?: readonly string[];
-}
-
 /** The failure reason a status stands for, whether or not it is retried. */
 export function reasonForStatus(status: number): FailureReason {
   if (status === 401 || status === 403) return 'auth_error';
@@ -84,16 +79,11 @@ export function classifyTransportError(error: HttpTransportError): Outcome {
   }
 }
 
-function redact(text: string, secrets: readonly string[] | undefined): string {
-  if (!secrets) return text;
-  return secrets.filter((secret) => secret.length > 0).reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
-}
-
 /**
  * Sends one request and classifies the result. Never throws for a destination failure; an
  * {@link InvalidHeaderError} or another programming error propagates.
  */
-export async function sendAndClassify(http: HttpClient, req: HttpRequest, options: SendOptions = {}): Promise<Outcome> {
+export async function sendAndClassify(http: HttpClient, req: HttpRequest, options: ClassifyOptions = {}): Promise<Outcome> {
   let response: HttpResponse;
   try {
     response = await http.request(req);
@@ -101,5 +91,5 @@ export async function sendAndClassify(http: HttpClient, req: HttpRequest, option
     if (error instanceof HttpTransportError) return classifyTransportError(error);
     throw error;
   }
-  return classifyStatus(response.status, response.headers, redact(response.body, options.redact), options);
+  return classifyStatus(response.status, response.headers, response.body, options);
 }
