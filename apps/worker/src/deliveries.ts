@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GroupCommit, AUDIT_EVENT_COLUMNS, sqlSetTenant, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
+import { GroupCommit, AUDIT_EVENT_COLUMNS, perTenant, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
 import type { EventRecord } from '@tocsin/catalog';
 import type { Outcome } from '@tocsin/channels';
 
@@ -28,17 +28,6 @@ interface Ref {
   deliveryId: string;
 }
 
-/** Groups items by tenant, keeping each item's position so results line up with the batch. */
-function byTenant<T extends Ref>(items: T[]): Map<string, { item: T; index: number }[]> {
-  const groups = new Map<string, { item: T; index: number }[]>();
-  items.forEach((item, index) => {
-    const list = groups.get(item.tenantId) ?? [];
-    list.push({ item, index });
-    groups.set(item.tenantId, list);
-  });
-  return groups;
-}
-
 /**
  * The worker's reads and writes of delivery state. Concurrent jobs share transactions (group
  * commit) — one commit per batch instead of two per delivery — and each statement handles a
@@ -53,15 +42,7 @@ export class DeliveryStore {
     private readonly leaseMs: number,
   ) {
     const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[]) => Promise<O[]>) => (items: I[]) =>
-      db.sql(async (tx) => {
-        const out = new Array<O>(items.length);
-        for (const [tenantId, group] of byTenant(items)) {
-          await sqlSetTenant(tx, tenantId);
-          const results = await fn(tx, tenantId, group.map((g) => g.item));
-          group.forEach((g, i) => (out[g.index] = results[i] as O));
-        }
-        return out;
-      });
+      db.sql((tx) => perTenant(tx, items, (tenantId, group) => fn(tx, tenantId, group)));
     this.#claims = new GroupCommit(run((tx, tenantId, group) => this.#claim(tx, tenantId, group)), { lanes: 2, maxBatch: 200 });
     this.#records = new GroupCommit(run((tx, tenantId, group) => this.#record(tx, tenantId, group)), { lanes: 2, maxBatch: 200 });
   }

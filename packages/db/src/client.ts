@@ -39,7 +39,8 @@ export class Database {
   /**
    * A raw SQL transaction on the same pool, for the hot paths (ingest, delivery state), where
    * Prisma's per-statement machinery costs more CPU than the statement. Call `sqlSetTenant`
-   * before each tenant's statements, exactly as in `transaction`.
+   * before each tenant's statements (or use `perTenant`): row-level security checks every statement
+   * against the tenant set at that moment.
    */
   async sql<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
@@ -56,20 +57,14 @@ export class Database {
     }
   }
 
-  async withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.transaction(async (tx) => {
-      await setTenant(tx, tenantId);
-      return fn(tx);
-    }, options);
-  }
-
-  /**
-   * A transaction that may act for several tenants in turn (group commit): call `setTenant`
-   * before each tenant's statements. Row-level security checks every statement against the
-   * tenant set at that moment.
-   */
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.prisma.$transaction(fn, { timeout: options.timeoutMs ?? 10_000, maxWait: 5_000 });
+  async withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT set_config('tocsin.tenant_id', ${tenantId}, true)`;
+        return fn(tx);
+      },
+      { timeout: 10_000, maxWait: 5_000 },
+    );
   }
 
   async close(): Promise<void> {
@@ -78,12 +73,28 @@ export class Database {
   }
 }
 
-/** Sets the tenant for the rest of the transaction (is_local = true: it ends with it). */
-export async function setTenant(tx: Tx, tenantId: string): Promise<void> {
-  await tx.$queryRaw`SELECT set_config('tocsin.tenant_id', ${tenantId}, true)`;
-}
 
-/** `setTenant` for raw SQL transactions. */
+/** Sets the tenant for the rest of a raw SQL transaction (is_local = true: it ends with it). */
 export async function sqlSetTenant(tx: SqlTx, tenantId: string): Promise<void> {
   await tx.query("SELECT set_config('tocsin.tenant_id', $1, true)", [tenantId]);
+}
+
+/**
+ * Runs `fn` once for each tenant of a mixed batch, with that tenant set, inside one raw SQL
+ * transaction (group commit), and returns the results in the batch's order.
+ */
+export async function perTenant<I extends { tenantId: string }, O>(
+  tx: SqlTx,
+  items: readonly I[],
+  fn: (tenantId: string, group: I[]) => Promise<O[]>,
+): Promise<O[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, index) => groups.set(item.tenantId, [...(groups.get(item.tenantId) ?? []), index]));
+  const out = new Array<O>(items.length);
+  for (const [tenantId, indexes] of groups) {
+    await sqlSetTenant(tx, tenantId);
+    const results = await fn(tenantId, indexes.map((i) => items[i]!));
+    indexes.forEach((itemIndex, k) => (out[itemIndex] = results[k]!));
+  }
+  return out;
 }

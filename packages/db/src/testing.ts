@@ -1,19 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
-import { MIGRATIONS_DIR, migrate } from './migrate.js';
+import { MIGRATIONS_DIR, migrate, withDatabase } from './migrate.js';
 
 /** Test helper: an own, migrated database per suite, cloned from a template migrated once. */
 export interface TestDatabase {
   url: string;
   name: string;
   drop(): Promise<void>;
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 async function migrationsHash(): Promise<string> {

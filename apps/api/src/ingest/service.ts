@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { atLeast, effectiveSeverity, lookupAction, type CatalogEntry, type Severity } from '@tocsin/catalog';
 import { channels } from '@tocsin/channels';
-import { GroupCommit, sqlSetTenant, type Database, type SqlTx } from '@tocsin/db';
+import { GroupCommit, perTenant, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import type { SinkCache, SinkRow } from '../sinks/cache.js';
@@ -110,15 +110,7 @@ export class Ingestor {
   async #store(tx: SqlTx, batch: Submission[]): Promise<Stored[]> {
     // Bounds how long an ingest transaction can last: the Events API relies on it (settle).
     await tx.query("SET LOCAL statement_timeout = '5s'");
-    const results = new Array<Stored>(batch.length);
-    const tenants = new Map<string, number[]>();
-    batch.forEach((s, i) => tenants.set(s.tenantId, [...(tenants.get(s.tenantId) ?? []), i]));
-    for (const [tenantId, indexes] of tenants) {
-      await sqlSetTenant(tx, tenantId);
-      const stored = await this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!));
-      indexes.forEach((batchIndex, k) => (results[batchIndex] = stored[k]!));
-    }
-    return results;
+    return perTenant(tx, batch, (tenantId, submissions) => this.#storeTenant(tx, tenantId, submissions));
   }
 
   async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[]): Promise<Stored[]> {
