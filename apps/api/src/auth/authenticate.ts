@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Database } from '@tocsin/db';
 import { ApiError } from '../errors.js';
+import { TtlCache } from '../ttl-cache.js';
 import { PLAN_RANK, type Plan, type Principal } from './principal.js';
 import { TOKEN_PREFIX, hasScope, hashToken, type Scope } from './tokens.js';
 
@@ -15,20 +16,16 @@ const CACHE_MS = 10_000;
  * Lookups are cached briefly: revocation takes effect within CACHE_MS.
  */
 export function authenticate(db: Database, jwt?: BearerVerifier): RequestHandler {
-  const cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  const cache = new TtlCache<string, Principal | undefined>(CACHE_MS);
 
   async function lookup(token: string): Promise<Principal | undefined> {
     const key = hashToken(token);
-    const cacheKey = key.toString('base64');
-    const hit = cache.get(cacheKey);
-    if (hit && hit.until > Date.now()) return hit.principal;
-    const rows = await db.prisma.$queryRaw<{ token_id: string; tenant_id: string; scopes: string[]; plan: Plan }[]>`
-      SELECT token_id, tenant_id, scopes, plan FROM tocsin_authenticate(${key})`;
-    const row = rows[0];
-    const principal = row && { tenantId: row.tenant_id, scopes: row.scopes, plan: row.plan, tokenId: row.token_id };
-    if (cache.size > 10_000) cache.clear();
-    cache.set(cacheKey, { principal, until: Date.now() + CACHE_MS });
-    return principal;
+    return cache.get(key.toString('base64'), async () => {
+      const rows = await db.prisma.$queryRaw<{ token_id: string; tenant_id: string; scopes: string[]; plan: Plan }[]>`
+        SELECT token_id, tenant_id, scopes, plan FROM tocsin_authenticate(${key})`;
+      const row = rows[0];
+      return row && { tenantId: row.tenant_id, scopes: row.scopes, plan: row.plan, tokenId: row.token_id };
+    });
   }
 
   return async (req, _res, next) => {

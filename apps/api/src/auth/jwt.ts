@@ -5,6 +5,7 @@ import type { Database } from '@tocsin/db';
 import { ApiError } from '../errors.js';
 import type { BearerVerifier } from './authenticate.js';
 import type { Plan, Principal } from './principal.js';
+import { TtlCache } from '../ttl-cache.js';
 
 /** Algorithms accepted per key source; anything else (including `none`) is refused. */
 const HMAC_ALGORITHMS = ['HS256'];
@@ -68,17 +69,13 @@ export function jwtSettingsFrom(config: Config): JwtSettings | undefined {
 export function createJwtVerifier(settings: JwtSettings, db: Database, logger: Logger): BearerVerifier {
   const secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
   const jwks: JWTVerifyGetKey | undefined = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : undefined;
-  const plans = new Map<string, { plan: Plan | undefined; until: number }>();
+  const plans = new TtlCache<string, Plan | undefined>(PLAN_CACHE_MS);
 
-  async function planOf(tenantId: string): Promise<Plan | undefined> {
-    const hit = plans.get(tenantId);
-    if (hit && hit.until > Date.now()) return hit.plan;
-    const tenant = await db.withTenant(tenantId, (tx) => tx.tenant.findUnique({ where: { id: tenantId }, select: { plan: true } }));
-    const plan = tenant?.plan as Plan | undefined;
-    if (plans.size > 10_000) plans.clear();
-    plans.set(tenantId, { plan, until: Date.now() + PLAN_CACHE_MS });
-    return plan;
-  }
+  const planOf = (tenantId: string): Promise<Plan | undefined> =>
+    plans.get(tenantId, async () => {
+      const tenant = await db.withTenant(tenantId, (tx) => tx.tenant.findUnique({ where: { id: tenantId }, select: { plan: true } }));
+      return tenant?.plan as Plan | undefined;
+    });
 
   async function verify(token: string) {
     const options = { issuer: settings.issuer, audience: settings.audience, requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_S };

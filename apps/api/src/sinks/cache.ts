@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { TtlCache } from '../ttl-cache.js';
 
 export interface SinkRow {
   id: string;
@@ -15,13 +16,14 @@ const CHANNEL = 'tocsin:sinks-changed';
  * Redis is down, the TTL bounds how stale another process can be.
  */
 export class SinkCache {
-  readonly #entries = new Map<string, { sinks: SinkRow[]; until: number }>();
+  readonly #entries: TtlCache<string, SinkRow[]>;
 
   constructor(
-    private readonly ttlMs = 5_000,
+    ttlMs: number,
     private readonly pub?: Redis,
     sub?: Redis,
   ) {
+    this.#entries = new TtlCache(ttlMs);
     if (sub) {
       sub.subscribe(CHANNEL).catch(() => undefined);
       sub.on('message', (_channel: string, tenantId: string) => this.#entries.delete(tenantId));
@@ -29,12 +31,8 @@ export class SinkCache {
   }
 
   /** The tenant's enabled sinks, from the cache or from `load` (run inside the caller's transaction). */
-  async get(tenantId: string, load: () => Promise<SinkRow[]>): Promise<SinkRow[]> {
-    const hit = this.#entries.get(tenantId);
-    if (hit && hit.until > Date.now()) return hit.sinks;
-    const sinks = await load();
-    this.#entries.set(tenantId, { sinks, until: Date.now() + this.ttlMs });
-    return sinks;
+  get(tenantId: string, load: () => Promise<SinkRow[]>): Promise<SinkRow[]> {
+    return this.#entries.get(tenantId, load);
   }
 
   invalidate(tenantId: string): void {

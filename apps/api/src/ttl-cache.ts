@@ -1,0 +1,26 @@
+/**
+ * A per-process cache whose entries expire after `ttlMs`. `undefined` is cached too (an unknown
+ * token or tenant stays unknown for the TTL, so it cannot be used to hammer the database). When
+ * it holds `maxEntries`, it starts over: simpler than LRU, and a refill costs one lookup each.
+ */
+export class TtlCache<K, V> {
+  readonly #entries = new Map<K, { value: V; until: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async get(key: K, load: () => Promise<V>): Promise<V> {
+    const hit = this.#entries.get(key);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = await load();
+    if (this.#entries.size >= this.maxEntries) this.#entries.clear();
+    this.#entries.set(key, { value, until: Date.now() + this.ttlMs });
+    return value;
+  }
+
+  delete(key: K): void {
+    this.#entries.delete(key);
+  }
+}
