@@ -15,8 +15,8 @@ export interface SinkServiceDeps {
   cache: SinkCache;
 }
 
-/** Validates `event_sink_args` against its kind's own schema and every URL against the egress guard. */
-async function parseArgs(args: Record<string, unknown>, egress: EgressPolicy): Promise<{ channel: AnyChannel; config: Record<string, unknown> }> {
+/** Validates `event_sink_args` against its kind's own schema. */
+function parseArgs(args: Record<string, unknown>): { channel: AnyChannel; config: Record<string, unknown> } {
   const [kind, raw] = Object.entries(args)[0]!;
   const channel = channelByKind(kind);
   if (!channel) {
@@ -25,15 +25,19 @@ async function parseArgs(args: Record<string, unknown>, egress: EgressPolicy): P
     ]);
   }
   const config = parseOrThrow(channel.configSchema, raw, ['event_sink_args', kind]) as Record<string, unknown>;
+  return { channel, config };
+}
+
+/** Checks every URL the channel will contact against the egress guard (this resolves DNS). */
+async function assertEgress(channel: AnyChannel, config: Record<string, unknown>, egress: EgressPolicy): Promise<void> {
   for (const url of channel.urls(config)) {
     try {
       await assertUrlAllowed(url, egress);
     } catch (err) {
       const reason = err instanceof Error ? err.message : 'refused';
-      throw new ApiError(400, 'egress_denied', 'A destination URL is not allowed.', [{ path: `event_sink_args.${kind}`, message: reason }]);
+      throw new ApiError(400, 'egress_denied', 'A destination URL is not allowed.', [{ path: `event_sink_args.${channel.kind}`, message: reason }]);
     }
   }
-  return { channel, config };
 }
 
 function assertTenant(principal: Principal, tenantId: string | undefined): void {
@@ -47,8 +51,9 @@ export class SinkService {
 
   async create(principal: Principal, body: CreateSinkBody) {
     assertTenant(principal, body.tenant_id);
-    const { channel, config } = await parseArgs(body.event_sink_args, this.deps.egress);
+    const { channel, config } = parseArgs(body.event_sink_args);
     if (!planAllows(principal.plan, channel.plan)) throw planRequired(channel.plan, `The ${channel.kind} integration`);
+    await assertEgress(channel, config, this.deps.egress);
     const id = randomUUID();
     const who = { tenantId: principal.tenantId, sinkId: id };
     const sink = await this.deps.db.withTenant(principal.tenantId, (tx) =>
