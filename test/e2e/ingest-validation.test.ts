@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { startSystem, type System } from '../support/system.js';
 
 let sys: System;
@@ -108,6 +109,27 @@ test('a batch is stored whole and answered per event', async () => {
   expect(res.body.accepted).toBe(3);
   expect(res.body.events.map((e: { severity: string }) => e.severity)).toEqual(['critical', 'low', expect.any(String)]);
   expect(await storedEvents(t.tenantId)).toBe(3);
+});
+
+test('an ingest transaction that cannot finish in time → 503, nothing stored', async () => {
+  const t = await sys.tenant('team');
+  const id = '9f2d8b9c-0c6c-4e3a-9f5e-4b5c6d7e8f90';
+  // Another transaction inserts the same event id and holds it: ingest's insert has to wait.
+  const holder = new pg.Client({ connectionString: sys.config.DATABASE_URL });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(
+      "INSERT INTO audit_event (tenant_id, id, action, title, severity, catalog, occurred_at) VALUES ($1, $2, 'X', 'X', 'low', false, now())",
+      [t.tenantId, id],
+    );
+    const res = await sys.request('POST', '/v1/events', t.token, { ...valid, id });
+    expect([res.status, res.body.error.code, res.headers.get('retry-after')]).toEqual([503, 'unavailable', '5']);
+  } finally {
+    await holder.query('ROLLBACK');
+    await holder.end();
+  }
+  expect(await storedEvents(t.tenantId)).toBe(0);
 });
 
 test('PostgreSQL unreachable → 503 with Retry-After, never 202', async () => {

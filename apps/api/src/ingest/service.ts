@@ -4,8 +4,22 @@ import { channels } from '@tocsin/channels';
 import { GroupCommit, perTenant, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
+import { ApiError } from '../errors.js';
 import type { SinkCache, SinkRow } from '../sinks/cache.js';
 import type { EventInput } from './schema.js';
+
+/**
+ * Longest an ingest transaction may run before it commits. The Events API declares a window
+ * complete once its end is TOCSIN_EVENTS_SETTLE_MS (10 s) in the past, because received_at is a
+ * transaction's start: a transaction that commits later than that could add rows to a window a
+ * client has already closed. So a slower one rolls back instead, and its callers get an error
+ * (nothing was accepted) rather than a 202.
+ */
+export const INGEST_TX_MAX_MS = 5_000;
+
+const tooSlow = () =>
+  new ApiError(503, 'unavailable', 'Storing the events took too long; nothing was stored. Retry later.', [], { 'Retry-After': '5' });
+const QUERY_CANCELED = '57014';
 
 export interface IngestResult {
   id: string;
@@ -108,9 +122,14 @@ export class Ingestor {
    * trip. An event id that appears twice is stored once; the later submission sees a duplicate.
    */
   async #store(tx: SqlTx, batch: Submission[]): Promise<Stored[]> {
-    // Bounds how long an ingest transaction can last: the Events API relies on it (settle).
-    await tx.query("SET LOCAL statement_timeout = '5s'");
-    return perTenant(tx, batch, (tenantId, submissions) => this.#storeTenant(tx, tenantId, submissions));
+    const started = Date.now();
+    // A stuck statement is cancelled; the check before commit bounds the whole transaction.
+    await tx.query(`SET LOCAL statement_timeout = ${INGEST_TX_MAX_MS}`);
+    const stored = await perTenant(tx, batch, (tenantId, submissions) => this.#storeTenant(tx, tenantId, submissions)).catch((err: unknown) => {
+      throw (err as { code?: string }).code === QUERY_CANCELED ? tooSlow() : err;
+    });
+    if (Date.now() - started > INGEST_TX_MAX_MS) throw tooSlow();
+    return stored;
   }
 
   async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[]): Promise<Stored[]> {
