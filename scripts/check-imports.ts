@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 const ALLOWED: Record<string, string[]> = {
   '@tocsin/catalog': [],
-  '@tocsin/config': [],
+  '@tocsin/config': ['@tocsin/channels'],
   '@tocsin/channels': ['@tocsin/catalog'],
   '@tocsin/db': ['@tocsin/catalog'],
   '@tocsin/queue': ['@tocsin/channels'],

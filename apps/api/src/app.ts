@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
-import type { EgressPolicy } from '@tocsin/channels';
+import type { EgressPolicy, SenderCache } from '@tocsin/channels';
 import type { Database, SecretBox } from '@tocsin/db';
 import type { Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
@@ -20,6 +20,8 @@ export interface ApiDeps {
   producer: Producer;
   cache: SinkCache;
   egress: EgressPolicy;
+  /** Channels' HTTP clients and operator settings (creation hooks, test sends). */
+  senders: SenderCache;
   logger: Logger;
   relayGraceMs: number;
   /** Verifies bearer credentials that are not API tokens (user JWTs). */

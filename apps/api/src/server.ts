@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
-import { createEgressPolicy } from '@tocsin/channels';
+import { createEgressPolicy, SenderCache } from '@tocsin/channels';
 import { Database, SecretBox } from '@tocsin/db';
 import { Producer } from '@tocsin/queue';
-import type { Config, Logger } from '@tocsin/config';
+import { channelSettingsOf, type Config, type Logger } from '@tocsin/config';
 import { createApp } from './app.js';
 import { createJwtVerifier, jwtSettingsFrom } from './auth/jwt.js';
 import { cursorKeyFrom } from './events/cursor-key.js';
@@ -31,6 +31,7 @@ export async function startApi(config: Config, box: SecretBox, logger: Logger): 
     producer,
     cache,
     egress: createEgressPolicy(config.TOCSIN_EGRESS_ALLOW),
+    senders: new SenderCache({ cipher: box, egressAllow: config.TOCSIN_EGRESS_ALLOW, settings: channelSettingsOf(config) }),
     logger,
     relayGraceMs: config.TOCSIN_RELAY_GRACE_MS,
     jwt: jwtSettings && createJwtVerifier(jwtSettings, db, logger),

@@ -8,7 +8,8 @@ const MAX_MESSAGE = 1_000;
 
 export interface Claimed {
   attempt: number;
-  sink: { id: string; kind: string; config: Record<string, unknown> };
+  /** The sink as stored; `version` (its updated_at) tells a cached sender that it changed. */
+  sink: { id: string; channel: string; config: Record<string, unknown>; version: string };
   event: EventRecord;
 }
 
@@ -71,8 +72,9 @@ export class DeliveryStore {
       [group.map((g) => g.deliveryId), this.leaseMs / 1000],
     );
     if (claimed.length === 0) return group.map(() => ({ kind: 'finished' }));
-    const { rows: sinks } = await tx.query<{ id: string; kind: string; config: Record<string, unknown>; enabled: boolean; deleted: boolean }>(
-      'SELECT id, kind, config, enabled, deleted_at IS NOT NULL AS deleted FROM event_sink WHERE id = ANY($1::uuid[])',
+    const { rows: sinks } = await tx.query<{ id: string; channel: string; config: Record<string, unknown>; version: string; enabled: boolean; deleted: boolean }>(
+      `SELECT id, channel, config, updated_at::text AS version, enabled, deleted_at IS NOT NULL AS deleted
+         FROM event_sink WHERE id = ANY($1::uuid[])`,
       [[...new Set(claimed.map((c) => c.sink_id))]],
     );
     const { rows: events } = await tx.query<AuditEventRow>(
@@ -92,7 +94,7 @@ export class DeliveryStore {
         results.set(c.id, { kind: 'skipped' });
         continue;
       }
-      results.set(c.id, { kind: 'claimed', claim: { attempt: c.attempts, sink: { id: sink.id, kind: sink.kind, config: sink.config }, event: toEventRecord(event) } });
+      results.set(c.id, { kind: 'claimed', claim: { attempt: c.attempts, sink: { id: sink.id, channel: sink.channel, config: sink.config, version: sink.version }, event: toEventRecord(event) } });
     }
     if (skipped.length > 0) {
       await tx.query(

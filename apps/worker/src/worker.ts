@@ -1,11 +1,12 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { channels, createHttpClient, type AnyChannel } from '@tocsin/channels';
+import { channels, requestSettings, SenderCache, type AnyChannel } from '@tocsin/channels';
 import { Database, type SecretBox } from '@tocsin/db';
 import { Producer, queueName } from '@tocsin/queue';
-import type { Config, Logger } from '@tocsin/config';
+import { channelSettingsOf, type Config, type Logger } from '@tocsin/config';
 import { backoffStrategy } from './bullmq-outcome.js';
 import { DeliveryStore } from './deliveries.js';
+import { SinkPacer } from './pacer.js';
 import { createProcessor } from './processor.js';
 import { Relay } from './relay.js';
 
@@ -27,20 +28,25 @@ export function selectChannels(ids: string[] | undefined): AnyChannel[] {
 }
 
 /**
- * One BullMQ Worker per selected channel, plus the outbox relay. The job lock is three times the
- * HTTP timeout (at least 5 s), so a slow destination never outlives its lock and a job is not
- * run twice at once; a crashed worker's jobs come back after the lock expires.
+ * One BullMQ Worker per selected channel, plus the outbox relay. Each queue runs as many jobs at
+ * once as its channel declares (`TOCSIN_WORKER_CONCURRENCY` overrides every channel). A job's
+ * lock is three times its channel's HTTP timeout plus the batch wait (at least 5 s), so a slow
+ * destination never outlives its lock and a job is not run twice at once; a crashed worker's jobs
+ * come back after the lock expires.
  */
 export async function startWorker(config: Config, box: SecretBox, logger: Logger, channelIds?: string[]): Promise<RunningWorker> {
   const selected = selectChannels(channelIds);
-  const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: Math.min(50, config.TOCSIN_WORKER_CONCURRENCY * selected.length + 2) });
+  const concurrencyOf = (channel: AnyChannel) => config.TOCSIN_WORKER_CONCURRENCY ?? requestSettings(channel).concurrency;
+  const totalConcurrency = selected.reduce((sum, channel) => sum + concurrencyOf(channel), 0);
+  const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: Math.min(50, totalConcurrency + 2) });
   const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX });
-  const http = createHttpClient({ egressAllow: config.TOCSIN_EGRESS_ALLOW, timeoutMs: config.TOCSIN_HTTP_TIMEOUT_MS });
-  const lockDuration = Math.max(5_000, 3 * config.TOCSIN_HTTP_TIMEOUT_MS);
+  const senders = new SenderCache({ cipher: box, egressAllow: config.TOCSIN_EGRESS_ALLOW, settings: channelSettingsOf(config), timeoutMs: config.TOCSIN_HTTP_TIMEOUT_MS });
+  const lockOf = (channel: AnyChannel) => Math.max(5_000, 3 * senders.timeoutMs(channel) + (channel.batch?.maxWaitMs ?? 0));
   const deps = {
-    store: new DeliveryStore(db, 2 * lockDuration),
-    box,
-    http,
+    // A claim's lease outlives the longest job lock: the relay steps in only for a dead worker.
+    store: new DeliveryStore(db, 2 * Math.max(...selected.map(lockOf))),
+    senders,
+    pacer: new SinkPacer(),
     logger,
     maxAttempts: config.TOCSIN_RETRY_MAX_ATTEMPTS,
     retryBaseMs: config.TOCSIN_RETRY_BASE_MS,
@@ -49,11 +55,13 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   // Workers block on Redis: maxRetriesPerRequest must be null or a blip kills them for good.
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   connection.on('error', (err) => logger.warn({ err: { code: (err as { code?: string }).code } }, 'worker redis error'));
-  const workers = selected.map((channel) => {
-    const worker = new Worker(queueName(channel.id), createProcessor(channel, deps), {
+  const processors = selected.map((channel) => createProcessor(channel, deps));
+  const workers = selected.map((channel, i) => {
+    const lockDuration = lockOf(channel);
+    const worker = new Worker(queueName(channel.id), processors[i]!, {
       connection,
       prefix: config.TOCSIN_QUEUE_PREFIX,
-      concurrency: config.TOCSIN_WORKER_CONCURRENCY,
+      concurrency: concurrencyOf(channel),
       lockDuration,
       stalledInterval: lockDuration,
       // A stalled job goes back to the queue; finality is decided by PostgreSQL's attempt count.
@@ -65,13 +73,16 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   });
   const relay = new Relay(db, producer, logger, { intervalMs: config.TOCSIN_RELAY_INTERVAL_MS, recheckMs: config.TOCSIN_RELAY_RECHECK_MS });
   await relay.start();
-  logger.info({ channels: selected.map((c) => c.id), concurrency: config.TOCSIN_WORKER_CONCURRENCY }, 'worker started');
+  logger.info({ channels: Object.fromEntries(selected.map((c) => [c.id, { concurrency: concurrencyOf(c) }])) }, 'worker started');
   return {
     workers,
     relay,
     async close() {
       await relay.stop();
-      await Promise.all(workers.map((w) => w.close()));
+      // Batches waiting for company go now, so the jobs they hold can finish before close.
+      const closing = workers.map((w) => w.close());
+      for (const processor of processors) processor.flush();
+      await Promise.all(closing);
       connection.disconnect();
       await producer.close();
       await db.close();

@@ -4,21 +4,43 @@
  */
 
 // The channel contract and the registry.
-export { defineChannel, type Channel, type RequiredPlan, type Resolved, type SendContext } from './core/channel.js';
+export {
+  defineChannel,
+  perDelivery,
+  requestSettings,
+  DEFAULT_REQUEST_SETTINGS,
+  PrepareError,
+  type AnyChannel,
+  type BatchLimits,
+  type Channel,
+  type CreationHook,
+  type DeliveryItem,
+  type OpenDeps,
+  type OperatorSetting,
+  type PrepareDeps,
+  type RequestSettings,
+  type RequiredPlan,
+  type Resolved,
+  type SendContext,
+  type Sender,
+  type SinkRef,
+} from './core/channel.js';
 export {
   channels,
-  channelByKind,
+  channelById,
+  channelBySinkType,
   channelIds,
-  channelKinds,
-  isChannelKind,
-  type AnyChannel,
+  sinkTypes,
+  secretFieldNames,
+  operatorSettings,
   type ChannelConfig,
   type ChannelId,
-  type ChannelKind,
-  type ChannelOfKind,
   type Channels,
   type RegisteredChannel,
+  type SinkType,
 } from './registry.js';
+export { SenderCache, type SenderCacheOptions, type StoredSink } from './core/senders.js';
+export { sendOnce, type SendOnceOptions } from './core/send-once.js';
 export { resolveChannelConfig, resolveSecrets, InvalidConfigError } from './core/resolve-config.js';
 export { sealConfig, openConfig, redactConfig, type Cipher, type SinkIdentity } from './core/sealed-config.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { channelByKind, channelIds, channelKinds, channels, isChannelKind, type AnyChannel } from './registry.js';
+import { channelById, channelBySinkType, channelIds, channels, secretFieldNames, sinkTypes, type AnyChannel } from './registry.js';
 import { runChannelConformance } from './testing/conformance.js';
 import type { ChannelFixture } from './testing/fixture.js';
 
@@ -27,21 +27,35 @@ describe('the registry', () => {
     for (const folder of channelFolders) expect(existsSync(`${SRC}/${folder}/fixture.ts`)).toBe(true);
   });
 
-  test('keys are ids, and ids and kinds are unique', () => {
-    for (const [key, channel] of Object.entries(channels)) expect(channel.id).toBe(key);
-    expect(new Set(channelKinds).size).toBe(channelKinds.length);
-    expect(channelKinds).toEqual(Object.values(channels).map((channel) => channel.kind));
+  test('keys are ids; ids are lowercase and sink types unique', () => {
+    for (const [key, channel] of Object.entries(channels)) {
+      expect(channel.id).toBe(key);
+      expect(channel.id).toMatch(/^[a-z][a-z0-9]*$/);
+    }
+    expect(new Set(sinkTypes).size).toBe(sinkTypes.length);
   });
 
-  test('channelByKind finds every kind and nothing else', () => {
-    for (const kind of channelKinds) expect(channelByKind(kind).kind).toBe(kind);
-    expect(channelByKind('NoSuchKind')).toBeUndefined();
-    expect(isChannelKind('Webhook')).toBe(true);
-    expect(isChannelKind('webhook')).toBe(false);
+  test('a channel is found by its id or its public sink type, and by nothing else', () => {
+    for (const channel of Object.values(channels) as AnyChannel[]) {
+      expect(channelById(channel.id)).toBe(channel);
+      expect(channelBySinkType(channel.sinkType)).toBe(channel);
+    }
+    expect(channelBySinkType('webhook')).toBeUndefined();
+    expect(channelById('Webhook')).toBeUndefined();
+  });
+
+  test('every declared secret field is a redaction path', () => {
+    for (const channel of Object.values(channels) as AnyChannel[]) for (const field of channel.secretFields) expect(secretFieldNames()).toContain(field);
+  });
+
+  test('operator settings are TOCSIN_ variables, each declared once', () => {
+    const names = (Object.values(channels) as AnyChannel[]).flatMap((channel) => (channel.settings ?? []).map((s) => s.env));
+    for (const name of names) expect(name).toMatch(/^TOCSIN_[A-Z0-9_]+$/);
+    expect(new Set(names).size).toBe(names.length);
   });
 });
 
-describe.each(Object.values(channels) as AnyChannel[])('$kind conformance', (channel) => {
+describe.each(Object.values(channels) as AnyChannel[])('$id conformance', (channel) => {
   const fixture = fixtures.get(channel.id);
   if (fixture === undefined) throw new Error(`${channel.id}/fixture.ts does not export a fixture`);
   runChannelConformance(channel, fixture);

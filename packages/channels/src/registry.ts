@@ -1,45 +1,45 @@
 /**
  * Every channel, keyed by id. This object is the only list: queue names, the admin API's
- * `event_sink_args` union and the worker's processors are derived from it. Adding a kind is one
- * folder and one line here; registry.test.ts fails when a folder is not registered.
+ * `event_sink_args` union, the worker's processors, the operator settings and the log
+ * redaction paths are derived from it. Adding a kind is one folder and one line here;
+ * registry.test.ts fails when a folder is not registered.
  */
-import type { Channel } from './core/channel.js';
+import type { AnyChannel, Channel } from './core/channel.js';
 import { webhook } from './webhook/index.js';
 
-/** Any registered channel, whatever its config type. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds channels of different config types
-export type AnyChannel = Channel<string, any, any>;
+export type { AnyChannel } from './core/channel.js';
 
 export const channels = {
   webhook,
 } as const satisfies Record<string, AnyChannel>;
 
 export type Channels = typeof channels;
-/** A channel id: the folder name and queue-name suffix, e.g. `webhook`. */
+/** A channel id: the one name of a channel inside Tocsin, e.g. `webhook`. */
 export type ChannelId = keyof Channels;
 /** A registered channel. */
 export type RegisteredChannel = Channels[ChannelId];
-/** A channel kind: the `event_sink_args` key and `event_sink_type`, e.g. `Webhook`. */
-export type ChannelKind = RegisteredChannel['kind'];
-/** The channel of one kind. */
-export type ChannelOfKind<K extends ChannelKind> = Extract<RegisteredChannel, { kind: K }>;
-/** The validated config of one kind, as stored (secrets in clear, before encryption). */
-export type ChannelConfig<K extends ChannelKind> = ChannelOfKind<K> extends Channel<K, infer C, infer _S> ? C : never;
+/** A channel's public name: the `event_sink_args` key and `event_sink_type`, e.g. `Webhook`. */
+export type SinkType = RegisteredChannel['sinkType'];
+/** The validated stored config of one channel (secrets in clear, before encryption). */
+export type ChannelConfig<Id extends ChannelId> = Channels[Id] extends Channel<Id, infer C, infer _S, infer _I> ? C : never;
 
 /** A non-empty tuple, so it can feed `z.enum(...)`. */
 type NonEmpty<T> = readonly [T, ...T[]];
 
 export const channelIds = Object.keys(channels) as unknown as NonEmpty<ChannelId>;
-export const channelKinds = Object.values(channels).map((channel) => channel.kind) as unknown as NonEmpty<ChannelKind>;
+export const sinkTypes = Object.values(channels).map((channel) => channel.sinkType) as unknown as NonEmpty<SinkType>;
 
-const byKind = new Map<string, AnyChannel>(Object.values(channels).map((channel) => [channel.kind, channel]));
+const byId = new Map<string, AnyChannel>(Object.entries(channels));
+const bySinkType = new Map<string, AnyChannel>(Object.values(channels).map((channel) => [channel.sinkType, channel]));
 
-/** The channel of a kind; `undefined` for a string that is not a registered kind. */
-export function channelByKind<K extends ChannelKind>(kind: K): ChannelOfKind<K>;
-export function channelByKind(kind: string): AnyChannel | undefined;
-export function channelByKind(kind: string): AnyChannel | undefined {
-  return byKind.get(kind);
-}
+/** The channel of an id; `undefined` for a string that is not a registered id. */
+export const channelById = (id: string): AnyChannel | undefined => byId.get(id);
 
-/** True when `kind` is a registered kind. */
-export const isChannelKind = (kind: string): kind is ChannelKind => byKind.has(kind);
+/** The channel of a public sink type (`event_sink_args` key); `undefined` when there is none. */
+export const channelBySinkType = (sinkType: string): AnyChannel | undefined => bySinkType.get(sinkType);
+
+/** Every secret field name of every channel: the log redaction paths are derived from it. */
+export const secretFieldNames = (): string[] => [...new Set(Object.values(channels).flatMap((channel) => [...(channel as AnyChannel).secretFields]))].sort();
+
+/** Every operator setting any channel declares. */
+export const operatorSettings = () => Object.values(channels).flatMap((channel) => [...((channel as AnyChannel).settings ?? [])]);

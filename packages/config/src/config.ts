@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operatorSettings } from '@tocsin/channels';
 
 const DEV_KEY_HINT = 'generate one with: openssl rand -base64 32';
 
@@ -53,20 +54,22 @@ const schema = z
      * window is complete only once its `to` is this far in the past. @defaultValue 10000
      */
     TOCSIN_EVENTS_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
-    /** Parallel sends per channel queue in one worker process. @defaultValue 32 */
-    TOCSIN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+    /** Parallel jobs per channel queue in one worker process; unset, each channel's own (32 for most). */
+    TOCSIN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
     /** Tries per delivery before it is failed for good. @defaultValue 12 */
     TOCSIN_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
     /** First retry delay; each next one is 4× longer (±20% jitter), capped at 6 h. @defaultValue 5000 */
     TOCSIN_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
-    /** Per-request timeout for destinations; must stay well below the job lock. @defaultValue 10000 */
-    TOCSIN_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Per-request timeout for every destination; unset, each channel's own (10 s for most). */
+    TOCSIN_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
     /** How often the outbox relay looks for due deliveries. @defaultValue 2000 */
     TOCSIN_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
     /** How long a claimed row waits before the relay looks at it again (re-adding is a no-op while the job exists). @defaultValue 60000 */
     TOCSIN_RELAY_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
     /** A pending delivery is the relay's after this long (the api enqueues it first). @defaultValue 10000 */
     TOCSIN_RELAY_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Operator settings that channels declare (e.g. TOCSIN_SLACK_CLIENT_ID): see each channel's README. */
+    ...Object.fromEntries(operatorSettings().map((setting) => [setting.env, z.string().min(1).optional()])),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.TOCSIN_ENCRYPTION_KEY) {
@@ -75,6 +78,14 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
+
+/** The values of the operator settings channels declare, by variable name (unset ones absent). */
+export function channelSettingsOf(config: Config): Record<string, string> {
+  const values: Record<string, string> = {};
+  const env = config as Record<string, unknown>;
+  for (const { env: name } of operatorSettings()) if (typeof env[name] === 'string') values[name] = env[name] as string;
+  return values;
+}
 
 export class ConfigError extends Error {
   readonly code = 'invalid_config';

@@ -1,8 +1,11 @@
 import { pino, type Logger } from 'pino';
+import { secretFieldNames } from '@tocsin/channels';
 
 /**
  * Paths censored in every log line. Secrets are also a type that prints `[REDACTED]`; this is the
- * second fence for things that arrive as plain strings (headers, raw configs).
+ * second fence for things that arrive as plain strings (headers, raw configs). Every secret field
+ * a channel declares is covered, at the top level and one level down; adding a channel needs no
+ * edit here.
  */
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -10,13 +13,7 @@ export const REDACT_PATHS = [
   'headers.authorization',
   '*.authorization',
   '*.token',
-  '*.secret',
-  '*.password',
-  '*.webhook_url',
-  '*.routing_key',
-  '*.api_key',
-  '*.client_secret',
-  '*.shared_key',
+  ...secretFieldNames().flatMap((field) => [field, `*.${field}`]),
   'config',
   '*.config',
 ];

@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const jobDataSchema = z.strictObject({
   delivery_id: z.uuid(),
   tenant_id: z.uuid(),
+  /** The sink, so a worker can pace it before claiming (per-sink rate limits). */
+  sink_id: z.uuid(),
 });
 export type JobData = z.infer<typeof jobDataSchema>;
 
@@ -14,5 +16,7 @@ export type JobData = z.infer<typeof jobDataSchema>;
 export interface DueDelivery {
   id: string;
   tenantId: string;
-  kind: string;
+  sinkId: string;
+  /** The channel id: which queue. */
+  channel: string;
 }

@@ -52,16 +52,16 @@ export class Producer {
   async enqueue(deliveries: DueDelivery[]): Promise<void> {
     const byChannel = new Map<string, DueDelivery[]>();
     for (const d of deliveries) {
-      const list = byChannel.get(d.kind) ?? [];
+      const list = byChannel.get(d.channel) ?? [];
       list.push(d);
-      byChannel.set(d.kind, list);
+      byChannel.set(d.channel, list);
     }
     await Promise.all(
       [...byChannel].map(([channelId, list]) =>
         this.queue(channelId).addBulk(
           list.map((d) => ({
             name: 'deliver',
-            data: { delivery_id: d.id, tenant_id: d.tenantId } satisfies JobData,
+            data: { delivery_id: d.id, tenant_id: d.tenantId, sink_id: d.sinkId } satisfies JobData,
             opts: { ...this.#jobOptions, jobId: d.id },
           })),
         ),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { atLeast, effectiveSeverity, lookupAction, type CatalogEntry, type Severity } from '@tocsin/catalog';
-import { channels } from '@tocsin/channels';
+import { channelById } from '@tocsin/channels';
 import { GroupCommit, perTenant, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
@@ -55,7 +55,7 @@ interface Stored {
 
 /** Does this sink take this event? The sink's own filter, or a rule of its kind (e.g. SIEM + critical). */
 function matches(sink: SinkRow, event: Prepared): boolean {
-  const channel = channels[sink.kind as keyof typeof channels];
+  const channel = channelById(sink.channel);
   if (!channel) return false;
   if (channel.takesAlso?.({ severity: event.severity })) return true;
   if (!event.entry?.push) return false;
@@ -135,7 +135,7 @@ export class Ingestor {
   async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[]): Promise<Stored[]> {
     const sinks = await this.deps.cache.get(tenantId, async () => {
       const { rows } = await tx.query<SinkRow>(
-        `SELECT id, kind, events, min_severity AS "minSeverity" FROM event_sink WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL`,
+        `SELECT id, channel, events, min_severity AS "minSeverity" FROM event_sink WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL`,
         [tenantId],
       );
       return rows;
@@ -170,22 +170,22 @@ export class Ingestor {
     const perSubmission = submissions.map((s) => {
       const stored = new Set(s.events.filter((p) => unclaimed.delete(p.id)));
       const rows = [...stored]
-        .flatMap((p) => sinks.filter((sink) => matches(sink, p)).map((sink) => ({ id: randomUUID(), eventId: p.id, sinkId: sink.id, kind: sink.kind })));
+        .flatMap((p) => sinks.filter((sink) => matches(sink, p)).map((sink) => ({ id: randomUUID(), eventId: p.id, sinkId: sink.id, channel: sink.channel })));
       return { stored, rows };
     });
     const rows = perSubmission.flatMap((s) => s.rows);
     if (rows.length > 0) {
       await tx.query(
-        `INSERT INTO delivery (id, tenant_id, event_id, sink_id, kind, next_attempt_at)
-         SELECT d.id, $1::uuid, d.event_id, d.sink_id, d.kind, $2::timestamptz
-           FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[]) AS d(id, event_id, sink_id, kind)`,
-        [tenantId, due, rows.map((r) => r.id), rows.map((r) => r.eventId), rows.map((r) => r.sinkId), rows.map((r) => r.kind)],
+        `INSERT INTO delivery (id, tenant_id, event_id, sink_id, channel, next_attempt_at)
+         SELECT d.id, $1::uuid, d.event_id, d.sink_id, d.channel, $2::timestamptz
+           FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[]) AS d(id, event_id, sink_id, channel)`,
+        [tenantId, due, rows.map((r) => r.id), rows.map((r) => r.eventId), rows.map((r) => r.sinkId), rows.map((r) => r.channel)],
       );
     }
     return perSubmission.map(({ stored, rows: mine }) => {
       const perEvent = new Map<string, number>();
       for (const d of mine) perEvent.set(d.eventId, (perEvent.get(d.eventId) ?? 0) + 1);
-      return { stored, perEvent, deliveries: mine.map((d) => ({ id: d.id, tenantId, kind: d.kind })) };
+      return { stored, perEvent, deliveries: mine.map((d) => ({ id: d.id, tenantId, channel: d.channel, sinkId: d.sinkId })) };
     });
   }
 }

@@ -3,7 +3,7 @@ import { TtlCache } from '../ttl-cache.js';
 
 export interface SinkRow {
   id: string;
-  kind: string;
+  channel: string;
   events: string[];
   minSeverity: string;
 }

@@ -1,9 +1,9 @@
-import { channels, redactConfig } from '@tocsin/channels';
+import { channelById, redactConfig } from '@tocsin/channels';
 
 export interface StoredSink {
   id: string;
   tenantId: string;
-  kind: string;
+  channel: string;
   name: string;
   description: string;
   config: unknown;
@@ -17,14 +17,16 @@ export interface StoredSink {
 
 /** The public shape of an event sink (the event-sink seed's, extended); secrets redacted. */
 export function presentSink(sink: StoredSink) {
-  const channel = channels[sink.kind as keyof typeof channels];
+  const channel = channelById(sink.channel);
+  // Sinks are only created for registered channels; a channel removed from the registry is a deploy error.
+  if (!channel) throw new Error(`event sink ${sink.id} has unknown channel ${sink.channel}`);
   return {
     id: sink.id,
     tenant_id: sink.tenantId,
     name: sink.name,
     description: sink.description,
-    event_sink_type: channel.kind,
-    configuration: { [channel.kind]: redactConfig(channel, sink.config as Record<string, unknown>) },
+    event_sink_type: channel.sinkType,
+    configuration: { [channel.sinkType]: redactConfig(channel, sink.config as Record<string, unknown>) },
     events: sink.events,
     min_severity: sink.minSeverity,
     enabled: sink.enabled,

@@ -20,13 +20,13 @@ export const eventsFilter = z
   })
   .transform((list) => (list.includes('*') ? ['*'] : [...new Set(list.map((a) => lookupAction(a)!.constant))]));
 
-/** The body of POST /v1/event_sink. `event_sink_args` is checked against the kind's own schema next. */
+/** The body of POST /v1/event_sink. `event_sink_args` is checked against its sink type's own schema next. */
 export const createSinkBody = z.strictObject({
   tenant_id: z.uuid().optional(),
   name: z.string().trim().min(1).max(200),
   description: z.string().max(2000).default(''),
   event_sink_args: z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length === 1, {
-    message: 'must hold exactly one kind, e.g. {"Webhook": {"url": "https://…"}}',
+    message: 'must hold exactly one sink type, e.g. {"Webhook": {"url": "https://…"}}',
   }),
   events: eventsFilter.default(['*']),
   min_severity: z.enum(SEVERITIES).default('low'),

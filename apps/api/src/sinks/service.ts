@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assertUrlAllowed, channelByKind, channelKinds, sealConfig, type AnyChannel, type EgressPolicy } from '@tocsin/channels';
+import { assertUrlAllowed, channelBySinkType, PrepareError, sealConfig, sinkTypes, type AnyChannel, type EgressPolicy, type SenderCache } from '@tocsin/channels';
 import type { Database, SecretBox } from '@tocsin/db';
 import { ApiError, parseOrThrow } from '../errors.js';
 import { planAllows, planRequired } from '../auth/authenticate.js';
@@ -13,19 +13,41 @@ export interface SinkServiceDeps {
   box: SecretBox;
   egress: EgressPolicy;
   cache: SinkCache;
+  /** Channels' HTTP clients and operator settings, for creation hooks (Slack's OAuth exchange). */
+  senders: SenderCache;
 }
 
-/** Validates `event_sink_args` against its kind's own schema. */
-function parseArgs(args: Record<string, unknown>): { channel: AnyChannel; config: Record<string, unknown> } {
-  const [kind, raw] = Object.entries(args)[0]!;
-  const channel = channelByKind(kind);
+/**
+ * Validates `event_sink_args` against its sink type's own schema: the channel's input schema when
+ * it has a creation hook, else its stored config schema. Decided before anything is stored.
+ */
+function parseArgs(args: Record<string, unknown>): { channel: AnyChannel; input: Record<string, unknown> } {
+  const [sinkType, raw] = Object.entries(args)[0]!;
+  const channel = channelBySinkType(sinkType);
   if (!channel) {
-    throw new ApiError(400, 'invalid_request', 'Unknown event sink kind.', [
-      { path: `event_sink_args.${kind}`, message: `must be one of ${channelKinds.join(', ')}` },
+    throw new ApiError(400, 'invalid_request', 'Unknown event sink type.', [
+      { path: `event_sink_args.${sinkType}`, message: `must be one of ${sinkTypes.join(', ')}` },
     ]);
   }
-  const config = parseOrThrow(channel.configSchema, raw, ['event_sink_args', kind]) as Record<string, unknown>;
-  return { channel, config };
+  const input = parseOrThrow(channel.create?.inputSchema ?? channel.configSchema, raw, ['event_sink_args', sinkType]) as Record<string, unknown>;
+  return { channel, input };
+}
+
+/**
+ * What is stored for what the admin posted: the creation hook's result (Slack: a code exchanged
+ * for a bot token), validated again as a stored config.
+ */
+async function storedConfig(channel: AnyChannel, input: Record<string, unknown>, senders: SenderCache): Promise<Record<string, unknown>> {
+  if (!channel.create?.needsPrepare(input)) return input;
+  let prepared: unknown;
+  try {
+    prepared = await channel.create.prepare(input, senders.prepareDeps(channel));
+  } catch (err) {
+    if (!(err instanceof PrepareError)) throw err;
+    const status = err.fault === 'operator' ? 503 : 400;
+    throw new ApiError(status, err.code, err.message, [{ path: `event_sink_args.${channel.sinkType}.${err.field}`, message: err.message }]);
+  }
+  return parseOrThrow(channel.configSchema, prepared, ['event_sink_args', channel.sinkType]) as Record<string, unknown>;
 }
 
 /** Checks every URL the channel will contact against the egress guard (this resolves DNS). */
@@ -35,7 +57,7 @@ async function assertEgress(channel: AnyChannel, config: Record<string, unknown>
       await assertUrlAllowed(url, egress);
     } catch (err) {
       const reason = err instanceof Error ? err.message : 'refused';
-      throw new ApiError(400, 'egress_denied', 'A destination URL is not allowed.', [{ path: `event_sink_args.${channel.kind}`, message: reason }]);
+      throw new ApiError(400, 'egress_denied', 'A destination URL is not allowed.', [{ path: `event_sink_args.${channel.sinkType}`, message: reason }]);
     }
   }
 }
@@ -51,8 +73,9 @@ export class SinkService {
 
   async create(principal: Principal, body: CreateSinkBody) {
     assertTenant(principal, body.tenant_id);
-    const { channel, config } = parseArgs(body.event_sink_args);
-    if (!planAllows(principal.plan, channel.plan)) throw planRequired(channel.plan, `The ${channel.kind} integration`);
+    const { channel, input } = parseArgs(body.event_sink_args);
+    if (!planAllows(principal.plan, channel.plan)) throw planRequired(channel.plan, `The ${channel.sinkType} integration`);
+    const config = await storedConfig(channel, input, this.deps.senders);
     await assertEgress(channel, config, this.deps.egress);
     const id = randomUUID();
     const who = { tenantId: principal.tenantId, sinkId: id };
@@ -61,7 +84,7 @@ export class SinkService {
         data: {
           id,
           tenantId: principal.tenantId,
-          kind: channel.id,
+          channel: channel.id,
           name: body.name,
           description: body.description,
           config: sealConfig(channel, config, this.deps.box, who) as object,

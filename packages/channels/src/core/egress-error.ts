@@ -34,7 +34,7 @@ export interface EgressDeniedContext {
 export class EgressDeniedError extends Error {
   override readonly name = 'EgressDeniedError';
   /** Stable: branch on this, never on the message. */
-  readonly code = 'EGRESS_DENIED' as const;
+  readonly code = 'egress_denied' as const;
   readonly reason: EgressDenialReason;
   readonly host: string | undefined;
   readonly address: string | undefined;

@@ -21,7 +21,7 @@ export interface EgressPolicy {
 /** The operator's allow-list (`TOCSIN_EGRESS_ALLOW`) contains something that is not a CIDR. */
 export class EgressAllowListError extends Error {
   override readonly name = 'EgressAllowListError';
-  readonly code = 'EGRESS_ALLOW_INVALID' as const;
+  readonly code = 'egress_allow_invalid' as const;
   readonly entry: string;
 
   constructor(entry: string, cause?: unknown) {

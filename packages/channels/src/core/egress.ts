@@ -16,7 +16,7 @@ import { createEgressPolicy } from './egress-policy.js';
 /**
  * A ready `lookup` for Node's `net`/`http` `lookup` option and got's `dnsLookup`, with no
  * allow-list: resolves, checks every answer and fails with an {@link EgressDeniedError}
- * (`code: 'EGRESS_DENIED'`) when any is denied. Use {@link createGuardedLookup} with a policy to
+ * (`code: 'egress_denied'`) when any is denied. Use {@link createGuardedLookup} with a policy to
  * honour `TOCSIN_EGRESS_ALLOW`.
  */
 export const lookup: LookupFunction = createGuardedLookup(createEgressPolicy([]));

@@ -35,7 +35,7 @@ export class HttpTransportError extends Error {
 /** A header name or value the client refuses to send (CR, LF or another control character). */
 export class InvalidHeaderError extends Error {
   override readonly name = 'InvalidHeaderError';
-  readonly code = 'INVALID_HEADER' as const;
+  readonly code = 'invalid_header' as const;
   /** The header's name; its value is never repeated, it may be a credential. */
   readonly header: string;
 

@@ -116,7 +116,7 @@ describe('createHttpClient', () => {
     const client = createHttpClient({ egressAllow: ALLOW_LOOPBACK });
     const error = await rejectionOf(client.request({ method: 'POST', url: receiver.url, headers: { 'X-Tocsin-Event': 'a\r\nInjected: 1' } }));
     expect(error).toBeInstanceOf(InvalidHeaderError);
-    expect(error).toMatchObject({ code: 'INVALID_HEADER', header: 'X-Tocsin-Event' });
+    expect(error).toMatchObject({ code: 'invalid_header', header: 'X-Tocsin-Event' });
     expect((error as Error).message).not.toContain('Injected');
     await expect(client.request({ method: 'POST', url: receiver.url, headers: { 'Bad Name': 'v' } })).rejects.toBeInstanceOf(InvalidHeaderError);
     expect(receiver.requests).toHaveLength(0);

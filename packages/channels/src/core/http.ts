@@ -97,7 +97,7 @@ function assertHeaders(headers: Record<string, string>): void {
 
 function transportCode(error: unknown): HttpTransportErrorCode {
   const code = (error as { code?: unknown }).code;
-  if (error instanceof EgressDeniedError || code === 'EGRESS_DENIED' || (error as Error).cause instanceof EgressDeniedError) return 'egress_denied';
+  if (error instanceof EgressDeniedError || code === 'egress_denied' || (error as Error).cause instanceof EgressDeniedError) return 'egress_denied';
   if (code === 'ETIMEDOUT' || (error as Error).name === 'TimeoutError') return 'timeout';
   return 'network';
 }

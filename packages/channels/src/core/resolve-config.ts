@@ -4,7 +4,7 @@ import { Secret } from './secret.js';
 /** A stored sink configuration no longer passes its channel's schema. */
 export class InvalidConfigError extends Error {
   override readonly name = 'InvalidConfigError';
-  readonly code = 'INVALID_CONFIG' as const;
+  readonly code = 'invalid_config' as const;
   /** Field paths and messages only; zod does not repeat the rejected values. */
   readonly issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
 
@@ -15,10 +15,10 @@ export class InvalidConfigError extends Error {
 }
 
 /** Wraps a config's secret fields in {@link Secret}, as the worker hands configs to `send`. */
-export function resolveSecrets<C extends Record<string, unknown>, S extends keyof C>(config: C, secretFields: readonly S[]): Resolved<C, S> {
+export function resolveSecrets<C extends Record<string, unknown>, S extends string>(config: C, secretFields: readonly S[]): Resolved<C, S> {
   const out: Record<PropertyKey, unknown> = { ...config };
   for (const field of secretFields) {
-    const value = config[field];
+    const value = (config as Record<string, unknown>)[field];
     out[field] = typeof value === 'string' ? new Secret(value) : undefined;
   }
   return out as Resolved<C, S>;
@@ -30,13 +30,13 @@ export function resolveSecrets<C extends Record<string, unknown>, S extends keyo
  *
  * @throws InvalidConfigError
  */
-export function resolveChannelConfig<Kind extends string, C extends Record<string, unknown>, S extends keyof C>(
-  channel: Channel<Kind, C, S>,
+export function resolveChannelConfig<Id extends string, C extends Record<string, unknown>, S extends string, I>(
+  channel: Channel<Id, C, S, I>,
   raw: unknown,
 ): Resolved<C, S> {
   const parsed = channel.configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new InvalidConfigError(channel.kind, parsed.error.issues.map(({ path, message }) => ({ path, message })));
+    throw new InvalidConfigError(channel.id, parsed.error.issues.map(({ path, message }) => ({ path, message })));
   }
   return resolveSecrets(parsed.data, channel.secretFields);
 }

@@ -1,4 +1,4 @@
-import type { Channel } from './channel.js';
+import type { AnyChannel } from './channel.js';
 import { REDACTED_MARKER } from './secret.js';
 import { resolveChannelConfig } from './resolve-config.js';
 
@@ -16,10 +16,6 @@ export interface SinkIdentity {
 /** Binds a ciphertext to its tenant, sink and field, so it cannot be replayed elsewhere. */
 const aad = (who: SinkIdentity, field: string): string => `${who.tenantId}/${who.sinkId}/${field}`;
 
-// The registry's channels each have their own config type; `any` lets any of them in.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyChannel = Channel<string, any, any>;
-
 /** Encrypts the channel's secret fields of a validated config, for storage. */
 export function sealConfig(channel: AnyChannel, config: Record<string, unknown>, cipher: Cipher, who: SinkIdentity): Record<string, unknown> {
   const sealed = { ...config };
@@ -31,7 +27,7 @@ export function sealConfig(channel: AnyChannel, config: Record<string, unknown>,
 }
 
 /** Decrypts a stored config, then validates it again (on load, as on save) and wraps its secrets. */
-export function openConfig(channel: AnyChannel, stored: Record<string, unknown>, cipher: Cipher, who: SinkIdentity): Parameters<AnyChannel["send"]>[0] {
+export function openConfig(channel: AnyChannel, stored: Record<string, unknown>, cipher: Cipher, who: SinkIdentity): Parameters<AnyChannel['open']>[0] {
   const plain = { ...stored };
   for (const field of channel.secretFields) {
     const value = plain[field];

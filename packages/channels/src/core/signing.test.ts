@@ -42,7 +42,7 @@ describe('standardWebhookSignature', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(SigningInputError);
-    expect(thrown).toMatchObject({ code: 'SIGNING_INPUT_INVALID', field });
+    expect(thrown).toMatchObject({ code: 'signing_input_invalid', field });
     expect((thrown as Error).message).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
   });
 });

@@ -16,7 +16,7 @@ export const STANDARD_WEBHOOKS_SECRET_PREFIX = 'whsec_';
 /** The signing secret is not `whsec_` followed by base64, or an id or timestamp breaks the format. */
 export class SigningInputError extends Error {
   override readonly name = 'SigningInputError';
-  readonly code = 'SIGNING_INPUT_INVALID' as const;
+  readonly code = 'signing_input_invalid' as const;
   /** Which input was wrong; its value is never repeated, the secret may be one. */
   readonly field: 'secret' | 'msgId' | 'timestamp';
 

@@ -4,11 +4,13 @@
  * for each entry of the registry; a channel never edits it, it adds a fixture.
  */
 import { inspect } from 'node:util';
-import type { Channel, SendContext } from '../core/channel.js';
+import type { AnyChannel, DeliveryItem } from '../core/channel.js';
+import { gunzipSync } from 'node:zlib';
 import { parseEgressUrl } from '../core/egress-url.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import type { Outcome } from '../core/outcome.js';
 import { resolveChannelConfig } from '../core/resolve-config.js';
+import { sendItems, testItem } from './send.js';
 import type { ChannelFixture, ExpectedOutcome } from './fixture.js';
 import { sampleEvent } from './sample-event.js';
 import { startReceiver, type Receiver, type ScriptedResponse } from './test-receiver.js';
@@ -41,8 +43,16 @@ const NOW = new Date('2026-11-22T10:00:00.000Z');
 const TIMEOUT_MS = 2_000;
 const SHORT_TIMEOUT_MS = 200;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs against every config type
-type AnyChannel = Channel<string, any, any>;
+/** A detail far over every vendor's limit: one long string and many keys. */
+const HUGE_DETAIL: Record<string, unknown> = {
+  blob: 'x'.repeat(3 * 1024 * 1024),
+  ...Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`key_${i}`, `value ${i} ${'y'.repeat(100)}`])),
+};
+
+/** The body as sent, decompressed when the channel gzips. */
+export function requestBody(request: { headers: Record<string, unknown>; body: Buffer }): string {
+  return (request.headers['content-encoding'] === 'gzip' ? gunzipSync(request.body) : request.body).toString('utf8');
+}
 
 export function runChannelConformance<C extends Record<string, unknown>>(channel: AnyChannel, fixture: ChannelFixture<C>): void {
   let receiver: Receiver;
@@ -55,7 +65,10 @@ export function runChannelConformance<C extends Record<string, unknown>>(channel
   afterAll(async () => {
     await receiver.close();
   });
-  beforeEach(() => receiver.reset());
+  beforeEach(() => {
+    receiver.reset();
+    for (const [path, handler] of Object.entries(fixture.routes ?? {})) receiver.route(path, handler);
+  });
 
   const secretsOf = (config: C): string[] => fixture.secretValues(config).filter((value) => value.length > 0);
 
@@ -63,18 +76,24 @@ export function runChannelConformance<C extends Record<string, unknown>>(channel
     for (const secret of secretsOf(config)) expect(text).not.toContain(secret);
   }
 
-  /** Sends the sample event and checks that nothing it returns or throws prints a secret. */
-  async function send(config: C, client: HttpClient = http, deliveryId = 'dlv_conformance_1'): Promise<Outcome> {
-    const ctx: SendContext = { deliveryId, attempt: 1, http: client, now: () => NOW };
-    let outcome: Outcome;
+  /** Sends items and checks that nothing it returns or throws prints a secret. */
+  async function sendAll(config: C, items: DeliveryItem[], client: HttpClient = http): Promise<Outcome[]> {
+    let outcomes: Outcome[];
     try {
-      outcome = await channel.send(resolveChannelConfig(channel, config), sampleEvent(), ctx);
+      outcomes = await sendItems(channel, config, items, { http: client, now: () => NOW, settings: fixture.settings ?? {} });
     } catch (error) {
       expectNoSecrets(`${String(error)}\n${inspect(error, { depth: 10 })}`, config);
       throw error;
     }
-    expectNoSecrets(`${JSON.stringify(outcome)}\n${inspect(outcome, { depth: 10 })}`, config);
-    return outcome;
+    expectNoSecrets(`${JSON.stringify(outcomes)}\n${inspect(outcomes, { depth: 10 })}`, config);
+    expect(outcomes).toHaveLength(items.length);
+    return outcomes;
+  }
+
+  /** Sends the sample event once. */
+  async function send(config: C, client: HttpClient = http): Promise<Outcome> {
+    const [outcome] = await sendAll(config, [testItem({ deliveryId: 'dlv_conformance_1' })], client);
+    return outcome!;
   }
 
   describe('config', () => {
@@ -123,8 +142,8 @@ export function runChannelConformance<C extends Record<string, unknown>>(channel
       expect(outcome.kind).toBe(expected.kind);
       if (expected.reason !== undefined && outcome.kind !== 'delivered') expect(outcome.reason).toBe(expected.reason);
       expect(outcome.status).toBe(status);
-      // Exactly one request: the client never retries or follows a redirect on its own.
-      expect(receiver.requests).toHaveLength(1);
+      // Exactly one delivering request: the client never retries or follows a redirect on its own.
+      expect(receiver.scripted).toHaveLength(1);
     });
   });
 
@@ -156,9 +175,54 @@ export function runChannelConformance<C extends Record<string, unknown>>(channel
     });
 
     test('a loopback URL without the allow-list → permanent egress_denied, nothing sent', async () => {
+      // (every request of the flow goes through the guard: no token, no lookup either)
       const outcome = await send(fixture.validConfig(receiver.url), createHttpClient({ timeoutMs: TIMEOUT_MS }));
       expect(outcome).toMatchObject({ kind: 'permanent', reason: 'egress_denied' });
       expect(receiver.requests).toHaveLength(0);
     });
   });
+
+  for (const path of Object.keys(fixture.routes ?? {})) describe(`the ${path} step of the flow`, () => {
+    test.each([
+      [503, 'retryable'],
+      [401, 'permanent'],
+    ] as const)('HTTP %i there → %s, and nothing is delivered', async (status, kind) => {
+      receiver.route(path, { status, body: '{}' });
+      const outcome = await send(fixture.validConfig(receiver.url));
+      expect(outcome.kind).toBe(kind);
+      expect(receiver.requests.filter((r) => r.route === path).length).toBeGreaterThan(0);
+      expect(receiver.scripted).toHaveLength(0);
+    });
+  });
+
+  describe('output limits', () => {
+    test('an event with a huge detail is delivered, truncated, never rejected', async () => {
+      receiver.script({ status: 200, ...(fixture.successBody === undefined ? {} : { body: fixture.successBody }) });
+      const config = fixture.validConfig(receiver.url);
+      const [outcome] = await sendAll(config, [testItem({ event: sampleEvent({ detail: HUGE_DETAIL }) })]);
+      expect(outcome!.kind).toBe('delivered');
+      const [request] = receiver.scripted;
+      if (fixture.maxBodyBytes !== undefined) expect(Buffer.byteLength(requestBody(request!))).toBeLessThanOrEqual(fixture.maxBodyBytes);
+      fixture.checkOversized?.(request!);
+    });
+  });
+
+  if (channel.batch !== undefined) {
+    describe('batches', () => {
+      const items = (n: number) => Array.from({ length: n }, (_, i) => testItem({ deliveryId: `dlv_batch_${i}`, event: sampleEvent({ id: `0b6f4d2e-8a51-4c1e-9d3b-7f2a1c5e9b${String(i).padStart(2, '0')}` }) }));
+
+      test('several deliveries of one sink go in one request, one outcome each', async () => {
+        receiver.script({ status: 200, ...(fixture.successBody === undefined ? {} : { body: fixture.successBody }) });
+        const outcomes = await sendAll(fixture.validConfig(receiver.url), items(3));
+        expect(outcomes.map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered']);
+        expect(receiver.scripted).toHaveLength(1);
+      });
+
+      test('a failed request gives every delivery the same outcome', async () => {
+        receiver.script({ status: 503 });
+        const outcomes = await sendAll(fixture.validConfig(receiver.url), items(3));
+        expect(outcomes.map((o) => [o.kind, o.kind === 'delivered' ? undefined : o.reason])).toEqual(Array(3).fill(['retryable', 'server_error']));
+      });
+    });
+  }
 }

@@ -23,7 +23,12 @@ export interface ReceivedRequest {
   body: Buffer;
   /** `Date.now()` when the body had fully arrived. */
   receivedAt: number;
+  /** The route that answered it (see {@link Receiver.route}); absent for scripted requests. */
+  route?: string;
 }
+
+/** Answers every request to one path: a fixed response or one computed from the request. */
+export type RouteHandler = ScriptedResponse | ((req: ReceivedRequest) => ScriptedResponse);
 
 export interface ReceiverOptions {
   /** The answer once the script is used up. @defaultValue `{ status: 200 }` */
@@ -39,6 +44,13 @@ export interface Receiver {
   readonly responded: number;
   /** Queues responses for the next requests, in order; then the default response applies. */
   script(...responses: ScriptedResponse[]): void;
+  /**
+   * Answers requests whose path (without the query) equals `path` with `handler`, ahead of the
+   * script: the token or lookup step of a multi-request flow. Routes last until `reset()`.
+   */
+  route(path: string, handler: RouteHandler): void;
+  /** Requests the script or default answered, i.e. not a route's. */
+  readonly scripted: ReceivedRequest[];
   /** Resolves with the requests once at least `n` have arrived; rejects after `timeoutMs`. */
   waitForRequests(n: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   /** Forgets recorded requests and the remaining script. */
@@ -56,6 +68,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const queue: ScriptedResponse[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<() => void>();
+  const routes = new Map<string, RouteHandler>();
   let responded = 0;
 
   const respond = (res: ServerResponse, response: ScriptedResponse): void => {
@@ -70,15 +83,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-        receivedAt: Date.now(),
-      });
+      const path = req.url ?? '';
+      const route = routes.get(path.split('?')[0]!);
+      const received: ReceivedRequest = { method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks), receivedAt: Date.now() };
+      if (route !== undefined) received.route = path.split('?')[0]!;
+      requests.push(received);
       for (const wake of waiters) wake();
-      const response = queue.shift() ?? defaultResponse;
+      const response = route === undefined ? (queue.shift() ?? defaultResponse) : typeof route === 'function' ? route(received) : route;
       if (!response.delayMs) return respond(res, response);
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -103,6 +114,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     script(...responses) {
       queue.push(...responses);
     },
+    route(path, handler) {
+      routes.set(path, handler);
+    },
+    get scripted() {
+      return requests.filter((r) => r.route === undefined);
+    },
     waitForRequests(n, timeoutMs = 5_000) {
       if (requests.length >= n) return Promise.resolve([...requests]);
       return new Promise((resolve, reject) => {
@@ -124,6 +141,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     },
     reset() {
       requests.length = 0;
+      routes.clear();
       queue.length = 0;
       responded = 0;
     },

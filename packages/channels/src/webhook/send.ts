@@ -1,7 +1,5 @@
-import type { Resolved, SendContext } from '../core/channel.js';
+import { perDelivery, type OpenDeps, type Resolved, type Sender } from '../core/channel.js';
 import { sendAndClassify } from '../core/classify.js';
-import type { EventRecord } from '../core/event-record.js';
-import type { Outcome } from '../core/outcome.js';
 import type { WebhookConfig } from './config.js';
 import { renderWebhook } from './render.js';
 
@@ -10,12 +8,14 @@ import { renderWebhook } from './render.js';
  * are retried (honouring `Retry-After`); 410 is permanent `not_found`, which Standard Webhooks
  * uses to mean "disable this endpoint"; 3xx is not followed.
  */
-export async function sendWebhook(config: Resolved<WebhookConfig, 'secret'>, event: EventRecord, ctx: SendContext): Promise<Outcome> {
-  const now = ctx.now();
-  const { body, headers } = renderWebhook(event, {
-    deliveryId: ctx.deliveryId,
-    timestampSec: Math.floor(now.getTime() / 1000),
-    secret: config.secret,
+export function openWebhook(config: Resolved<WebhookConfig, 'secret'>, { http }: OpenDeps): Sender {
+  return perDelivery(({ deliveryId, event }, ctx) => {
+    const now = ctx.now();
+    const { body, headers } = renderWebhook(event, {
+      deliveryId,
+      timestampSec: Math.floor(now.getTime() / 1000),
+      secret: config.secret,
+    });
+    return sendAndClassify(http, { method: 'POST', url: config.url, headers, body }, { now });
   });
-  return sendAndClassify(ctx.http, { method: 'POST', url: config.url, headers, body }, { now });
 }

@@ -1,11 +1,10 @@
 import { verify as verifyHub } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
-import type { SendContext } from '../core/channel.js';
 import type { EventRecord } from '../core/event-record.js';
 import { createHttpClient } from '../core/http.js';
-import { resolveChannelConfig } from '../core/resolve-config.js';
 import { Secret } from '../core/secret.js';
 import { sampleEvent } from '../testing/sample-event.js';
+import { sendEvent, TEST_DELIVERY_ID } from '../testing/send.js';
 import { startReceiver, type Receiver } from '../testing/test-receiver.js';
 import { webhook } from './index.js';
 import { renderWebhook } from './render.js';
@@ -20,16 +19,14 @@ beforeAll(async () => {
 afterAll(() => receiver.close());
 beforeEach(() => receiver.reset());
 
-const context = (overrides: Partial<SendContext> = {}): SendContext => ({
-  deliveryId: '5a3c7a0e-3f4e-4b8e-9a59-1d2f7c0b6e11',
-  attempt: 1,
-  http,
-  now: () => new Date(),
-  ...overrides,
-});
+interface Context {
+  deliveryId?: string;
+  attempt?: number;
+  now?: () => Date;
+}
 
-async function deliver(config: unknown, event: EventRecord = sampleEvent(), ctx: SendContext = context()) {
-  const outcome = await webhook.send(resolveChannelConfig(webhook, config), event, ctx);
+async function deliver(config: unknown, event: EventRecord = sampleEvent(), ctx: Context = {}) {
+  const outcome = await sendEvent(webhook, config, { http, event, ...ctx });
   const [request] = await receiver.waitForRequests(1);
   return { outcome, request: request! };
 }
@@ -64,7 +61,7 @@ describe('Webhook delivery to a real receiver', () => {
     expect(outcome.kind).toBe('delivered');
     expect(request.headers).not.toHaveProperty('webhook-signature');
     expect(request.headers).not.toHaveProperty('x-tocsin-signature');
-    expect(request.headers['webhook-id']).toBe(context().deliveryId);
+    expect(request.headers['webhook-id']).toBe(TEST_DELIVERY_ID);
     expect(request.headers['webhook-timestamp']).toMatch(/^\d+$/);
   });
 
@@ -84,13 +81,13 @@ describe('Webhook delivery to a real receiver', () => {
     const first = new Date('2026-11-22T10:00:00.900Z');
     const second = new Date('2026-11-22T10:05:30.000Z');
 
-    const outcome1 = await webhook.send(resolveChannelConfig(webhook, config), sampleEvent(), context({ attempt: 1, now: () => first }));
-    const outcome2 = await webhook.send(resolveChannelConfig(webhook, config), sampleEvent(), context({ attempt: 2, now: () => second }));
+    const outcome1 = await sendEvent(webhook, config, { http, attempt: 1, now: () => first });
+    const outcome2 = await sendEvent(webhook, config, { http, attempt: 2, now: () => second });
     expect([outcome1.kind, outcome2.kind]).toEqual(['retryable', 'delivered']);
 
     const [a, b] = await receiver.waitForRequests(2);
-    expect(a!.headers['webhook-id']).toBe(context().deliveryId);
-    expect(b!.headers['webhook-id']).toBe(context().deliveryId);
+    expect(a!.headers['webhook-id']).toBe(TEST_DELIVERY_ID);
+    expect(b!.headers['webhook-id']).toBe(TEST_DELIVERY_ID);
     expect(a!.headers['webhook-timestamp']).toBe(String(Math.floor(first.getTime() / 1000)));
     expect(b!.headers['webhook-timestamp']).toBe(String(Math.floor(second.getTime() / 1000)));
     expect(a!.headers['webhook-signature']).not.toBe(b!.headers['webhook-signature']);
