@@ -1,6 +1,5 @@
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { startReceiver } from '@tocsin/channels/testing';
+import { databaseDump, redisDump } from '../support/leaks.js';
 import { eventually, startSystem, type System } from '../support/system.js';
 
 /**
@@ -40,26 +39,11 @@ test('a planted sink secret appears nowhere in clear', async () => {
     expect(posted.status).toBe(202);
 
     // Read Redis while the retry is still scheduled: job data is all there is.
-    const redis = new Redis(sys.config.REDIS_URL);
-    try {
-      const keys = await eventually(async () => {
-        const k = await redis.keys(`${sys.config.TOCSIN_QUEUE_PREFIX}:*`);
-        return k.length > 0 ? k : undefined;
-      });
-      for (const key of keys) {
-        const type = await redis.type(key);
-        const dump =
-          type === 'hash' ? JSON.stringify(await redis.hgetall(key))
-          : type === 'list' ? JSON.stringify(await redis.lrange(key, '0', '-1'))
-          : type === 'zset' ? JSON.stringify(await redis.zrange(key, '0', '-1'))
-          : type === 'string' ? String(await redis.get(key))
-          : type === 'set' ? JSON.stringify(await redis.smembers(key))
-          : '';
-        expectClean(`redis ${key}`, dump);
-      }
-    } finally {
-      redis.disconnect();
-    }
+    const keys = await eventually(async () => {
+      const dump = await redisDump(sys.config.REDIS_URL, sys.config.TOCSIN_QUEUE_PREFIX);
+      return dump.size > 0 ? dump : undefined;
+    });
+    for (const [key, text] of keys) expectClean(`redis ${key}`, text);
 
     await eventually(async () => {
       const d = await sys.db.withTenant(tenantId, (tx) => tx.delivery.findFirst({ where: { eventId: posted.body.id } }));
@@ -72,17 +56,7 @@ test('a planted sink secret appears nowhere in clear', async () => {
     const attempts = await sys.db.withTenant(tenantId, (tx) => tx.deliveryAttempt.findMany());
     expectClean('attempt log', JSON.stringify(attempts));
 
-    // Every table, as the database owner sees it (no RLS), as text.
-    const owner = new pg.Client({ connectionString: sys.config.DATABASE_URL });
-    await owner.connect();
-    try {
-      for (const table of ['tenant', 'api_token', 'event_sink', 'audit_event', 'delivery', 'delivery_attempt']) {
-        const { rows } = await owner.query(`SELECT t::text AS row FROM ${table} t`);
-        expectClean(`postgres ${table}`, rows.map((r) => r.row).join('\n'));
-      }
-    } finally {
-      await owner.end();
-    }
+    for (const [table, text] of await databaseDump(sys.config.DATABASE_URL)) expectClean(`postgres ${table}`, text);
     expect(sys.logs.length).toBeGreaterThan(0);
     expectClean('logs', sys.logs.join(''));
   } finally {

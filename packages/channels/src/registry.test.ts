@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { channelById, channelBySinkType, channelIds, channels, secretFieldNames, sinkTypes, type AnyChannel } from './registry.js';
 import { runChannelConformance } from './testing/conformance.js';
 import type { ChannelFixture } from './testing/fixture.js';
+import { fixtureOf } from './testing/fixtures.js';
 
 const SRC = fileURLToPath(new URL('.', import.meta.url));
 /** Folders under src/ that are not channels. */
@@ -16,10 +17,7 @@ const channelFolders = readdirSync(SRC, { withFileTypes: true })
 // Each channel folder exports its fixture from <id>/fixture.ts; loading them by id keeps the
 // registry the only list of channels.
 const fixtures = new Map<string, ChannelFixture<Record<string, unknown>>>();
-for (const channel of Object.values(channels) as AnyChannel[]) {
-  const module = (await import(`./${channel.id}/fixture.js`)) as { fixture: ChannelFixture<Record<string, unknown>> };
-  fixtures.set(channel.id, module.fixture);
-}
+for (const channel of Object.values(channels) as AnyChannel[]) fixtures.set(channel.id, await fixtureOf(channel));
 
 describe('the registry', () => {
   test('every channel folder is a registered channel id with a fixture', () => {
