@@ -7,12 +7,14 @@
 import type { AnyChannel, Channel } from './core/channel.js';
 import { webhook } from './webhook/index.js';
 import { pagerduty } from './pagerduty/index.js';
+import { opsgenie } from './opsgenie/index.js';
 
 export type { AnyChannel } from './core/channel.js';
 
 export const channels = {
   webhook,
   pagerduty,
+  opsgenie,
 } as const satisfies Record<string, AnyChannel>;
 
 export type Channels = typeof channels;
