@@ -8,6 +8,7 @@ import type { AnyChannel, Channel } from './core/channel.js';
 import { webhook } from './webhook/index.js';
 import { pagerduty } from './pagerduty/index.js';
 import { opsgenie } from './opsgenie/index.js';
+import { slack } from './slack/index.js';
 
 export type { AnyChannel } from './core/channel.js';
 
@@ -15,6 +16,7 @@ export const channels = {
   webhook,
   pagerduty,
   opsgenie,
+  slack,
 } as const satisfies Record<string, AnyChannel>;
 
 export type Channels = typeof channels;
