@@ -9,6 +9,7 @@ import { webhook } from './webhook/index.js';
 import { pagerduty } from './pagerduty/index.js';
 import { opsgenie } from './opsgenie/index.js';
 import { slack } from './slack/index.js';
+import { teams } from './teams/index.js';
 
 export type { AnyChannel } from './core/channel.js';
 
@@ -17,6 +18,7 @@ export const channels = {
   pagerduty,
   opsgenie,
   slack,
+  teams,
 } as const satisfies Record<string, AnyChannel>;
 
 export type Channels = typeof channels;
