@@ -1,3 +1,4 @@
+import { eventSinkKey } from '../core/dedup-key.js';
 import type { EventRecord, Party } from '../core/event-record.js';
 import { OPSGENIE_TAG_MAX_LENGTH, OPSGENIE_TAGS_MAX, type OpsgenieResponder } from './config.js';
 
@@ -231,7 +232,7 @@ export function renderOpsgenieAlert(event: EventRecord, input: OpsgenieRenderInp
   const entitySource = event.resource?.name ?? event.resource?.id ?? null;
   const alert: OpsgenieAlert = {
     message: renderMessage(event, priority),
-    alias: truncateChars(`tocsin:${input.sinkId}:${event.id}`, OPSGENIE_ALIAS_MAX_LENGTH),
+    alias: truncateChars(eventSinkKey(input.sinkId, event.id), OPSGENIE_ALIAS_MAX_LENGTH),
     description: renderDescription(event, priority),
     tags: renderTags(event, input.tags ?? []),
     details: renderDetails(event),

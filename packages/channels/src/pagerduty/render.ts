@@ -1,3 +1,4 @@
+import { eventSinkKey } from '../core/dedup-key.js';
 import { createHash } from 'node:crypto';
 import type { EventRecord } from '../core/event-record.js';
 import { truncateUtf8, utf8Length } from '../core/truncate.js';
@@ -106,7 +107,7 @@ const present = (value: string | null | undefined): value is string => typeof va
  * own alerts. Over 255 characters (not possible with UUIDs) it becomes a hash.
  */
 export function pagerdutyDedupKey(sinkId: string, eventId: string): string {
-  const key = `tocsin:${sinkId}:${eventId}`;
+  const key = eventSinkKey(sinkId, eventId);
   if (key.length <= PAGERDUTY_DEDUP_KEY_MAX_CHARS) return key;
   return `tocsin:sha256:${createHash('sha256').update(`${sinkId}:${eventId}`).digest('hex')}`;
 }
