@@ -10,6 +10,7 @@ import { pagerduty } from './pagerduty/index.js';
 import { opsgenie } from './opsgenie/index.js';
 import { slack } from './slack/index.js';
 import { teams } from './teams/index.js';
+import { servicenow } from './servicenow/index.js';
 
 export type { AnyChannel } from './core/channel.js';
 
@@ -19,6 +20,7 @@ export const channels = {
   opsgenie,
   slack,
   teams,
+  servicenow,
 } as const satisfies Record<string, AnyChannel>;
 
 export type Channels = typeof channels;

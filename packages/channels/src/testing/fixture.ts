@@ -26,8 +26,10 @@ export interface ChannelFixture<C> {
   expectedOutcomes?: Partial<Record<number, ExpectedOutcome>>;
   /**
    * Requests a send makes before (or besides) the one that delivers — a token, a lookup — by
-   * path, answered with success. The suite also fails each of them in turn and expects the
-   * delivery to be classified from that failure, with nothing delivered.
+   * path, or by `METHOD path` when the delivering request shares the path (ServiceNow's lookup
+   * `GET` and create `POST` on one table URL), answered with success. The suite also fails each
+   * of them in turn and expects the delivery to be classified from that failure, with nothing
+   * delivered.
    */
   routes?: Record<string, RouteHandler>;
   /**

@@ -23,7 +23,7 @@ export interface ReceivedRequest {
   body: Buffer;
   /** `Date.now()` when the body had fully arrived. */
   receivedAt: number;
-  /** The route that answered it (see {@link Receiver.route}); absent for scripted requests. */
+  /** The route key that answered it (see {@link Receiver.route}); absent for scripted requests. */
   route?: string;
 }
 
@@ -46,7 +46,9 @@ export interface Receiver {
   script(...responses: ScriptedResponse[]): void;
   /**
    * Answers requests whose path (without the query) equals `path` with `handler`, ahead of the
-   * script: the token or lookup step of a multi-request flow. Routes last until `reset()`.
+   * script: the token or lookup step of a multi-request flow. `path` may carry a method,
+   * `GET /api/now/table/incident`: then only that method is routed (it wins over a bare path), and
+   * other methods to the path fall through to the script. Routes last until `reset()`.
    */
   route(path: string, handler: RouteHandler): void;
   /** Requests the script or default answered, i.e. not a route's. */
@@ -84,9 +86,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = req.url ?? '';
-      const route = routes.get(path.split('?')[0]!);
+      const bare = path.split('?')[0]!;
+      // `METHOD path` first, so a flow with a lookup and a create on one path can route one of them.
+      const routeKey = [`${req.method ?? ''} ${bare}`, bare].find((key) => routes.has(key));
+      const route = routeKey === undefined ? undefined : routes.get(routeKey);
       const received: ReceivedRequest = { method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks), receivedAt: Date.now() };
-      if (route !== undefined) received.route = path.split('?')[0]!;
+      if (routeKey !== undefined) received.route = routeKey;
       requests.push(received);
       for (const wake of waiters) wake();
       const response = route === undefined ? (queue.shift() ?? defaultResponse) : typeof route === 'function' ? route(received) : route;
