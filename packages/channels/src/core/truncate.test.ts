@@ -1,5 +1,5 @@
 import { toHeaderValue } from './header-value.js';
-import { decodeUtf8Prefix, truncateUtf8, utf8Length } from './truncate.js';
+import { decodeUtf8Prefix, truncateChars, truncateUtf8, utf8Length } from './truncate.js';
 
 describe('truncateUtf8', () => {
   test.each([
@@ -43,5 +43,21 @@ describe('toHeaderValue', () => {
     const value = toHeaderValue(text);
     expect(value).toMatch(/^[\x21-\x7e]*$/);
     expect(decodeURIComponent(value)).toBe(text);
+  });
+});
+
+describe('truncateChars', () => {
+  const emoji = '\u{1F512}'; // two UTF-16 units
+
+  test('counts UTF-16 units, ends a cut with the marker, and never ends inside a pair', () => {
+    expect(truncateChars('abcdef', 4)).toBe('abc…');
+    expect(truncateChars('abc', 3)).toBe('abc');
+    expect(truncateChars(`ab${emoji}`, 3, '')).toBe('ab');
+    expect(truncateChars(`a${emoji}cd`, 4)).toBe(`a${emoji}…`);
+    expect(truncateChars(`a${emoji}cd`, 3)).toBe('a…');
+  });
+
+  test('a marker that does not fit is left off', () => {
+    expect(truncateChars('abcdef', 2, '[cut]')).toBe('ab');
   });
 });

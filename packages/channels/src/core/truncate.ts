@@ -44,3 +44,20 @@ export function decodeUtf8Prefix(bytes: Buffer, maxBytes: number = bytes.length)
 
 /** UTF-8 length of `text` in bytes. */
 export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** What a cut text ends with, unless a caller gives its own marker. */
+export const ELLIPSIS = '…';
+
+/**
+ * At most `max` UTF-16 code units of `text` — the unit vendors' Java and JavaScript APIs count
+ * "characters" in — never ending inside a surrogate pair, so a cut is also within `max` code
+ * points. `marker` ends a cut text when it fits.
+ */
+export function truncateChars(text: string, max: number, marker = ELLIPSIS): string {
+  if (text.length <= max) return text;
+  const mark = marker.length < max ? marker : '';
+  let cut = Math.max(0, max - mark.length);
+  const last = text.charCodeAt(cut - 1);
+  if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return text.slice(0, cut) + mark;
+}

@@ -20,7 +20,6 @@ export {
 } from './config.js';
 export {
   renderOpsgenieAlert,
-  truncateChars,
   OPSGENIE_PRIORITY,
   OPSGENIE_MESSAGE_MAX_LENGTH,
   OPSGENIE_ALIAS_MAX_LENGTH,

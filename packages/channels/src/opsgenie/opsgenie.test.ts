@@ -9,7 +9,6 @@ import {
   opsgenie,
   opsgenieConfigSchema,
   renderOpsgenieAlert,
-  truncateChars,
   OPSGENIE_ALIAS_MAX_LENGTH,
   OPSGENIE_DESCRIPTION_MAX_LENGTH,
   OPSGENIE_DETAILS_MAX_CHARS,
@@ -254,14 +253,6 @@ describe('limits', () => {
     for (const text of [alert.message, alert.description, alert.entity!, ...alert.tags, ...Object.keys(alert.details), ...Object.values(alert.details)]) expect(text).not.toMatch(LONE_SURROGATE);
 
     expect(() => assertValidAlertBody(alert)).not.toThrow();
-  });
-
-  test('truncateChars counts UTF-16 units and never ends inside a pair', () => {
-    expect(truncateChars('abcdef', 4, '…')).toBe('abc…');
-    expect(truncateChars('abc', 3, '…')).toBe('abc');
-    expect(truncateChars(`ab${emoji}`, 3)).toBe('ab');
-    expect(truncateChars(`a${emoji}cd`, 4, '…')).toBe(`a${emoji}…`);
-    expect(truncateChars(`a${emoji}cd`, 3, '…')).toBe('a…');
   });
 });
 

@@ -1,5 +1,6 @@
 import { eventSinkKey } from '../core/dedup-key.js';
 import type { EventRecord, Party } from '../core/event-record.js';
+import { ELLIPSIS, truncateChars } from '../core/truncate.js';
 import { OPSGENIE_TAG_MAX_LENGTH, OPSGENIE_TAGS_MAX, type OpsgenieResponder } from './config.js';
 
 /*
@@ -35,7 +36,6 @@ export const DETAIL_FIXED_VALUE_MAX_LENGTH = 256;
 export const DETAIL_FLATTEN_MAX_DEPTH = 8;
 
 export const OPSGENIE_SOURCE = 'Tocsin';
-const ELLIPSIS = '…';
 const DESCRIPTION_TRUNCATED = `\n${ELLIPSIS} [truncated by Tocsin]`;
 const DETAILS_TRUNCATED_KEY = 'detail_truncated';
 
@@ -70,16 +70,6 @@ export interface OpsgenieRenderInput {
   sinkId: string;
   responders?: readonly OpsgenieResponder[] | undefined;
   tags?: readonly string[] | undefined;
-}
-
-/** At most `max` UTF-16 code units of `text`, never ending inside a surrogate pair; `marker` marks a cut. */
-export function truncateChars(text: string, max: number, marker = ''): string {
-  if (text.length <= max) return text;
-  const mark = marker.length < max ? marker : '';
-  let cut = Math.max(0, max - mark.length);
-  const last = text.charCodeAt(cut - 1);
-  if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
-  return text.slice(0, cut) + mark;
 }
 
 /**
@@ -140,7 +130,7 @@ function renderDescription(event: EventRecord, priority: OpsgeniePriority): stri
 
 /** One tag: no whitespace, commas or control characters (they split tags), ≤ 50 characters. */
 function tagOf(text: string): string {
-  return truncateChars(plainText(text).replace(/[\s,]+/g, '_'), OPSGENIE_TAG_MAX_LENGTH);
+  return truncateChars(plainText(text).replace(/[\s,]+/g, '_'), OPSGENIE_TAG_MAX_LENGTH, '');
 }
 
 /** Tocsin's tags first, then the configured ones; deduplicated, ≤ 20 of ≤ 50 characters. */
@@ -183,7 +173,7 @@ function renderDetails(event: EventRecord): Record<string, string> {
 
   /** Adds one pair within the budget; false once the budget is spent. */
   const add = (rawKey: string, value: string, cap: number): boolean => {
-    const key = truncateChars(rawKey.replace(/[\p{Cc}\p{Cf}]/gu, '_'), DETAIL_KEY_MAX_LENGTH);
+    const key = truncateChars(rawKey.replace(/[\p{Cc}\p{Cf}]/gu, '_'), DETAIL_KEY_MAX_LENGTH, '');
     if (key !== rawKey) truncated = true;
     if (details.has(key)) return true;
     const room = budget - used - key.length;
@@ -232,7 +222,7 @@ export function renderOpsgenieAlert(event: EventRecord, input: OpsgenieRenderInp
   const entitySource = event.resource?.name ?? event.resource?.id ?? null;
   const alert: OpsgenieAlert = {
     message: renderMessage(event, priority),
-    alias: truncateChars(eventSinkKey(input.sinkId, event.id), OPSGENIE_ALIAS_MAX_LENGTH),
+    alias: truncateChars(eventSinkKey(input.sinkId, event.id), OPSGENIE_ALIAS_MAX_LENGTH, ''),
     description: renderDescription(event, priority),
     tags: renderTags(event, input.tags ?? []),
     details: renderDetails(event),

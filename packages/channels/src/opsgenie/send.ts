@@ -4,7 +4,8 @@ import type { HttpResponse } from '../core/http.js';
 import { HttpTransportError } from '../core/http-error.js';
 import type { Outcome } from '../core/outcome.js';
 import { alertsEndpoint, type OpsgenieConfig, type OpsgenieRegion } from './config.js';
-import { renderOpsgenieAlert, truncateChars } from './render.js';
+import { truncateChars } from '../core/truncate.js';
+import { renderOpsgenieAlert } from './render.js';
 
 /** How much of Opsgenie's own `message` (and `errors`) goes into the outcome message. */
 export const VENDOR_MESSAGE_MAX_LENGTH = 300;

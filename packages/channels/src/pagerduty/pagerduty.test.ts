@@ -15,8 +15,8 @@ import {
   PAGERDUTY_SUMMARY_MAX_CHARS,
   pagerdutyDedupKey,
   renderPagerDuty,
-  truncateChars,
 } from './render.js';
+import { truncateChars } from '../core/truncate.js';
 
 const fixtureFile = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 

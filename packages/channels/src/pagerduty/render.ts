@@ -1,7 +1,7 @@
 import { eventSinkKey } from '../core/dedup-key.js';
 import { createHash } from 'node:crypto';
 import type { EventRecord } from '../core/event-record.js';
-import { truncateUtf8, utf8Length } from '../core/truncate.js';
+import { truncateChars, truncateUtf8, utf8Length } from '../core/truncate.js';
 import { toWireRecord } from '../core/wire-record.js';
 
 /**
@@ -80,20 +80,6 @@ export interface RenderedPagerDuty {
   truncated: boolean;
 }
 
-const ELLIPSIS = '…';
-
-/**
- * At most `max` UTF-16 code units, which is also at most `max` code points, whichever way
- * PagerDuty counts "characters"; a cut string ends with an ellipsis and never splits a surrogate
- * pair.
- */
-export function truncateChars(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - ELLIPSIS.length;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}${ELLIPSIS}`;
-}
 
 /** Control characters and runs of whitespace become one space: a summary is one line of text. */
 const oneLine = (text: string): string => text.replace(/[\s\p{Cc}]+/gu, ' ').trim();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eventSinkKey } from '../core/dedup-key.js';
 import type { EventRecord, Party } from '../core/event-record.js';
+import { ELLIPSIS, truncateChars } from '../core/truncate.js';
 
 export type Severity = EventRecord['severity'];
 
@@ -45,7 +46,6 @@ export const SERVICENOW_DESCRIPTION_HEADER_MAX_LENGTH = 2000;
 /** Shown as the incident's correlation source (`correlation_display`). */
 export const SERVICENOW_CORRELATION_DISPLAY = 'Tocsin';
 
-const ELLIPSIS = '…';
 
 /**
  * Characters an encoded query treats as nothing but text: no `^` (AND/OR/NQ), no spaces. Event
@@ -62,16 +62,6 @@ export function correlationIdFor(sinkId: string, eventId: string): string {
   const key = eventSinkKey(sinkId, eventId);
   if (key.length <= SERVICENOW_CORRELATION_ID_MAX_LENGTH && QUERY_SAFE.test(key)) return key;
   return `tocsin:sha256:${createHash('sha256').update(`${sinkId}\n${eventId}`).digest('hex')}`;
-}
-
-/** The first `max` UTF-16 units of `text`, with `marker` at the end when cut; never splits a surrogate pair. */
-export function truncateChars(text: string, max: number, marker = ELLIPSIS): string {
-  if (text.length <= max) return text;
-  const mark = marker.length < max ? marker : '';
-  let cut = Math.max(0, max - mark.length);
-  const last = text.charCodeAt(cut - 1);
-  if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
-  return text.slice(0, cut) + mark;
 }
 
 /**

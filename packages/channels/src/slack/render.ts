@@ -1,5 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { EventRecord, Party } from '../core/event-record.js';
+import { ELLIPSIS } from '../core/truncate.js';
 import { severityStyle } from './severity.js';
 
 /*
@@ -36,7 +37,6 @@ export const MAX_DETAIL_FIELDS = 2 * MAX_SECTION_FIELDS;
 /** A detail key is shown in bold above its value; longer keys are cut (our choice). */
 export const MAX_DETAIL_KEY = 100;
 
-const ELLIPSIS = '…';
 
 /** What is posted: the notification fallback and the blocks. Both go in both modes. */
 export interface SlackMessage {

@@ -5,10 +5,9 @@
  * MessageCards in "all text fields" ("be sure to escape Markdown special characters",
  * https://learn.microsoft.com/outlook/actionable-messages/message-card-reference#text-formatting).
  */
-import { truncateUtf8, utf8Length } from '../core/truncate.js';
+import { ELLIPSIS, truncateUtf8, utf8Length } from '../core/truncate.js';
 
 /** Appended to text that was cut. */
-export const ELLIPSIS = '…';
 
 // C0 and C1 controls (CR/LF included): a newline would let text start a Markdown list or heading.
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
