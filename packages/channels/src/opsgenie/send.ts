@@ -3,6 +3,7 @@ import { classifyStatus, classifyTransportError } from '../core/classify.js';
 import type { HttpResponse } from '../core/http.js';
 import { HttpTransportError } from '../core/http-error.js';
 import type { Outcome } from '../core/outcome.js';
+import { secretScrubber } from '../core/scrub.js';
 import { alertsEndpoint, type OpsgenieConfig, type OpsgenieRegion } from './config.js';
 import { truncateChars } from '../core/truncate.js';
 import { renderOpsgenieAlert } from './render.js';
@@ -12,8 +13,6 @@ export const VENDOR_MESSAGE_MAX_LENGTH = 300;
 /** Longest outcome message. */
 export const OUTCOME_MESSAGE_MAX_LENGTH = 1_000;
 const HEADER_VALUE_MAX_LENGTH = 64;
-
-const REDACTED = '[REDACTED]';
 
 const oneLine = (text: string, max: number): string => truncateChars(text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim(), max, '…');
 
@@ -76,7 +75,7 @@ function rateLimitNote(headers: HttpResponse['headers']): string {
  * rate-limit headers. The key is removed from anything kept, should a proxy ever echo it.
  */
 export function classifyOpsgenieResponse(response: HttpResponse, options: { now: Date; region: OpsgenieRegion; apiKey: string }): Outcome {
-  const redact = (text: string): string => text.split(options.apiKey).join(REDACTED);
+  const redact = secretScrubber([options.apiKey]);
   const outcome = classifyStatus(response.status, response.headers, redact(response.body), { now: options.now });
   if (outcome.kind === 'delivered') return outcome;
 

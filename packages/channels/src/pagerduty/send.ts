@@ -3,17 +3,15 @@ import { classifyStatus, classifyTransportError } from '../core/classify.js';
 import type { HttpResponse } from '../core/http.js';
 import { HttpTransportError } from '../core/http-error.js';
 import type { Outcome } from '../core/outcome.js';
-import { REDACTED_MARKER } from '../core/secret.js';
+import { secretScrubber } from '../core/scrub.js';
 import { pagerdutyEndpoint, type PagerDutyConfig } from './config.js';
 import { renderPagerDuty } from './render.js';
 
 /** How much of PagerDuty's `errors[]` text goes into an outcome message. */
 export const PAGERDUTY_ERROR_MESSAGE_MAX_CHARS = 500;
 
-/** Every occurrence of the key, in any letter case (keys are letters and digits only). */
-function scrub(text: string, routingKey: string): string {
-  return text.replace(new RegExp(routingKey, 'gi'), REDACTED_MARKER);
-}
+/** Every occurrence of the key, in any letter case. */
+const scrub = (text: string, routingKey: string): string => secretScrubber([routingKey], { ignoreCase: true })(text);
 
 /** PagerDuty's error document: `{"status":"invalid event","message":"…","errors":["…"]}`. */
 function errorText(body: string): string | undefined {

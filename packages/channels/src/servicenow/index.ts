@@ -28,7 +28,7 @@ export {
   type IncidentRecord,
   type IncidentRenderInput,
 } from './render.js';
-export { errorText, secretScrubber } from './send.js';
+export { errorText } from './send.js';
 
 /**
  * Sends per second to one sink. ServiceNow publishes no fixed Table API rate: an instance limits

@@ -3,7 +3,7 @@ import { classifyStatus, classifyTransportError, OUTCOME_BODY_MAX_BYTES } from '
 import type { HttpClient, HttpRequest, HttpResponse } from '../core/http.js';
 import { HttpTransportError } from '../core/http-error.js';
 import type { Outcome } from '../core/outcome.js';
-import { REDACTED_MARKER } from '../core/secret.js';
+import { secretScrubber } from '../core/scrub.js';
 import { truncateUtf8 } from '../core/truncate.js';
 import { tableEndpoint, type ServiceNowConfig } from './config.js';
 import { basicAuthorization, correlationIdFor, createUrl, lookupUrl, renderIncident } from './render.js';
@@ -12,12 +12,6 @@ import { basicAuthorization, correlationIdFor, createUrl, lookupUrl, renderIncid
 export const SERVICENOW_ERROR_TEXT_MAX_LENGTH = 300;
 
 type Step = 'lookup' | 'create';
-
-/** Removes every form of a secret a response could echo: as is, JSON-escaped, URL-encoded. */
-export function secretScrubber(secrets: readonly string[]): (text: string) => string {
-  const forms = [...new Set(secrets.filter((s) => s.length > 0).flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]))].sort((a, b) => b.length - a.length);
-  return (text) => forms.reduce((out, form) => out.split(form).join(REDACTED_MARKER), text);
-}
 
 const parseJson = (body: string): unknown => {
   try {
