@@ -1,7 +1,8 @@
 import { eventSinkKey } from '../core/dedup-key.js';
 import { createHash } from 'node:crypto';
 import type { EventRecord } from '../core/event-record.js';
-import { truncateChars, truncateUtf8, utf8Length } from '../core/truncate.js';
+import { fitDetail } from '../core/fit-detail.js';
+import { truncateChars } from '../core/truncate.js';
 import { toWireRecord } from '../core/wire-record.js';
 
 /**
@@ -116,13 +117,6 @@ export function pagerdutySource(event: EventRecord): string {
 
 const capped = (value: string | null | undefined): string | undefined => (present(value) ? truncateChars(value, PAGERDUTY_FIELD_MAX_CHARS) : undefined);
 
-/** Replaces `detail` when the record does not fit: its size and as much of its JSON as fits. */
-interface TruncatedDetail {
-  truncated: true;
-  original_bytes: number;
-  json_prefix: string;
-}
-
 const serialize = (trigger: PagerDutyTrigger): string => JSON.stringify(trigger);
 
 /**
@@ -155,29 +149,8 @@ export function renderPagerDuty(event: EventRecord, input: PagerDutyRenderInput)
   const headers = { 'Content-Type': 'application/json' };
   const done = (body: string, truncated: boolean): RenderedPagerDuty => ({ body, headers, dedupKey, truncated });
 
-  const full = serialize(trigger({ ...record }));
-  if (utf8Length(full) <= PAGERDUTY_PAYLOAD_MAX_BYTES) return done(full, false);
-
-  // Too big: `detail` is the only unbounded field. Keep as much of its JSON as fits, as a string.
-  const detailJson = JSON.stringify(record.detail);
-  const withDetail = (jsonPrefix: string): string => {
-    const detail: TruncatedDetail = { truncated: true, original_bytes: utf8Length(detailJson), json_prefix: jsonPrefix };
-    return serialize(trigger({ ...record, detail }));
-  };
-  const base = utf8Length(withDetail(''));
-  const budget = PAGERDUTY_PAYLOAD_MAX_BYTES - base;
-  let cut = budget;
-  for (let pass = 0; pass < 12 && cut > 0; pass += 1) {
-    const prefix = truncateUtf8(detailJson, cut);
-    const body = withDetail(prefix);
-    const size = utf8Length(body);
-    if (size <= PAGERDUTY_PAYLOAD_MAX_BYTES) return done(body, true);
-    // Escaping (quotes, backslashes, control characters) makes the kept prefix longer than its
-    // raw bytes. First guess in proportion, which keeps the most; from the fifth pass cut by the
-    // excess, which always fits on the next pass since every raw byte takes at least one.
-    const kept = utf8Length(prefix);
-    cut = pass < 4 ? Math.floor((kept * budget) / (size - base)) : kept - (size - PAGERDUTY_PAYLOAD_MAX_BYTES);
-  }
+  const fitted = fitDetail(record.detail, PAGERDUTY_PAYLOAD_MAX_BYTES, (detail) => serialize(trigger({ ...record, detail })));
+  if (fitted) return done(fitted.body, fitted.truncated);
   // The rest of the record alone is over the limit (only a record that bypassed ingest's caps).
   return done(serialize(trigger({ id: record.id, tenant_id: record.tenant_id, action: truncateChars(record.action, PAGERDUTY_FIELD_MAX_CHARS), truncated: true })), true);
 }
