@@ -106,7 +106,11 @@ function render(): string {
     '',
     '## Severity levels',
     '',
-    "Producers may send our four severities or VaultPAM's five levels, in any letter case:",
+    "Producers may send our four severities or VaultPAM's five levels, in any letter case",
+    '(`CRITICAL` in capitals is the level, `critical` the severity). A level is kept on the record as',
+    '`level`; a VaultPAM-catalog event sent without one gets its default level. SIEM kinds (Splunk,',
+    'Sentinel, Datadog) match on it: CRITICAL always reaches them, DEBUG only a sink with',
+    '`forward_debug` (see docs/architecture.md, "Who receives an event").',
     '',
     ...table(
       ['VaultPAM level', 'Meaning', 'Severity'],

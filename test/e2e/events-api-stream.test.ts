@@ -81,6 +81,7 @@ describe('NDJSON streaming', () => {
     title: 'custom.stream',
     category: null,
     severity: 'low',
+    level: null,
     actor: { id: 'u1', type: 'user', name: 'someone with a fairly long display name' },
     resource: null,
     source_ip: '192.0.2.1',

@@ -7,7 +7,7 @@ import { startSystem, type System } from '../support/system.js';
 
 /** Short, so windows close within a test; far above how long the test's own transactions last. */
 const SETTLE_MS = 1_000;
-const RECORD_KEYS = ['action', 'actor', 'category', 'detail', 'id', 'occurred_at', 'received_at', 'resource', 'severity', 'source_ip', 'tenant_id', 'title'];
+const RECORD_KEYS = ['action', 'actor', 'category', 'detail', 'id', 'level', 'occurred_at', 'received_at', 'resource', 'severity', 'source_ip', 'tenant_id', 'title'];
 
 let sys: System;
 

@@ -70,6 +70,7 @@ test('an event reaches the subscribed sink and no other, signed so that independ
       title: expect.any(String),
       category: 'access',
       severity: 'medium',
+      level: null,
       actor: { id: 'u1', type: 'User', name: 'Ada' },
       resource: { id: 'db-prod', type: 'Connection', name: 'prod' },
       source_ip: '203.0.113.7',

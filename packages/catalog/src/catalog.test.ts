@@ -70,6 +70,11 @@ describe('VaultPAM public catalog', () => {
 });
 
 describe('the whole catalog', () => {
+  it('names the source catalog of every entry', () => {
+    expect(Object.values(curatedEvents).every((e) => e.source === 'vaultterm')).toBe(true);
+    expect(Object.values(vaultpamEvents).every((e) => e.source === 'vaultpam')).toBe(true);
+  });
+
   it('merges both sources without one overwriting the other', () => {
     expect(entries).toHaveLength(Object.keys(curatedEvents).length + Object.keys(vaultpamEvents).length);
   });

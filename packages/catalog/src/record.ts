@@ -1,3 +1,4 @@
+import type { Level } from './severity.js';
 import type { Severity } from './types.js';
 
 export interface Party {
@@ -17,6 +18,11 @@ export interface EventRecord {
   title: string;
   category: string | null;
   severity: Severity;
+  /**
+   * The VaultPAM level (DEBUG … CRITICAL): as the producer sent it, or the catalog default for a
+   * VaultPAM-catalog event; null for other events sent without one.
+   */
+  level: Level | null;
   actor: Party | null;
   resource: Party | null;
   source_ip: string | null;

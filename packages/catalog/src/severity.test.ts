@@ -1,25 +1,80 @@
 import { catalog } from './catalog.js';
-import { atLeast, effectiveSeverity, parseSeverity, severityRank } from './severity.js';
+import { LEVELS, atLeast, effectiveSeverity, levelOfSeverity, parseSeverity, recordLevel, severityOfLevel, severityRank, siemLevel } from './severity.js';
 import { SEVERITIES } from './types.js';
 
 describe('parseSeverity', () => {
   it.each([
-    ['low', 'low'],
-    ['Medium', 'medium'],
-    ['HIGH', 'high'],
-    ['critical', 'critical'],
-    ['DEBUG', 'low'],
-    ['INFO', 'low'],
-    ['WARN', 'medium'],
-    ['ERROR', 'high'],
-    ['CRITICAL', 'critical'],
-    ['warn', 'medium'],
-  ] as const)('reads %j as %s', (input, expected) => {
-    expect(parseSeverity(input)).toBe(expected);
+    ['low', { severity: 'low' }],
+    ['Medium', { severity: 'medium' }],
+    ['HIGH', { severity: 'high' }],
+    ['critical', { severity: 'critical' }],
+    ['Critical', { severity: 'critical' }],
+    ['DEBUG', { severity: 'low', level: 'DEBUG' }],
+    ['INFO', { severity: 'low', level: 'INFO' }],
+    ['WARN', { severity: 'medium', level: 'WARN' }],
+    ['ERROR', { severity: 'high', level: 'ERROR' }],
+    ['CRITICAL', { severity: 'critical', level: 'CRITICAL' }],
+    ['warn', { severity: 'medium', level: 'WARN' }],
+    ['Debug', { severity: 'low', level: 'DEBUG' }],
+  ] as const)('reads %j as %j', (input, expected) => {
+    expect(parseSeverity(input)).toEqual(expected);
   });
 
   it.each(['', 'warning', 'fatal', ' high', 'sev1'])('rejects %j', (input) => {
     expect(parseSeverity(input)).toBeUndefined();
+  });
+});
+
+describe('levels and severities', () => {
+  it('translates each way, DEBUG and INFO both being low', () => {
+    expect(LEVELS.map(severityOfLevel)).toEqual(['low', 'low', 'medium', 'high', 'critical']);
+    expect(SEVERITIES.map(levelOfSeverity)).toEqual(['INFO', 'WARN', 'ERROR', 'CRITICAL']);
+  });
+});
+
+describe('recordLevel', () => {
+  const vaultpam = catalog.MFA_VERIFICATION_FAILED;
+  const pushCatalog = catalog.JIT_APPROVED;
+
+  it('keeps a level the producer sent, for any event', () => {
+    expect(recordLevel(vaultpam, { severity: 'low', level: 'DEBUG' })).toBe('DEBUG');
+    expect(recordLevel(pushCatalog, { severity: 'critical', level: 'CRITICAL' })).toBe('CRITICAL');
+    expect(recordLevel(undefined, { severity: 'high', level: 'ERROR' })).toBe('ERROR');
+  });
+
+  it('gives a VaultPAM-catalog event its catalog default, or the level of a severity sent instead', () => {
+    expect(vaultpam.source).toBe('vaultpam');
+    expect(recordLevel(vaultpam, undefined)).toBe(levelOfSeverity(vaultpam.severity));
+    expect(recordLevel(vaultpam, { severity: 'high' })).toBe('ERROR');
+  });
+
+  it('leaves other events without a level when none was sent', () => {
+    expect(pushCatalog.source).toBe('vaultterm');
+    expect(recordLevel(pushCatalog, undefined)).toBeNull();
+    expect(recordLevel(pushCatalog, { severity: 'high' })).toBeNull();
+    expect(recordLevel(undefined, undefined)).toBeNull();
+  });
+});
+
+describe('siemLevel', () => {
+  const vaultpam = catalog.MFA_VERIFICATION_FAILED;
+  const exposure = catalog.CREDENTIAL_EXPOSURE_DETECTED;
+  const jit = catalog.JIT_APPROVED;
+
+  it('uses the recorded level of a VaultPAM-catalog event, whatever its catalog severity', () => {
+    expect(siemLevel(vaultpam, 'DEBUG', vaultpam.severity)).toBe('DEBUG');
+    expect(siemLevel(vaultpam, 'CRITICAL', vaultpam.severity)).toBe('CRITICAL');
+  });
+
+  it("keeps today's effective severity for push-catalog events", () => {
+    expect(jit.ownSeverity).toBe(false);
+    expect(siemLevel(jit, 'CRITICAL', jit.severity)).toBe(levelOfSeverity(jit.severity));
+    expect(siemLevel(jit, null, 'high')).toBe('ERROR');
+  });
+
+  it('uses the sent level of a push-catalog event that carries its own severity', () => {
+    expect(siemLevel(exposure, 'DEBUG', 'low')).toBe('DEBUG');
+    expect(siemLevel(exposure, null, 'high')).toBe('ERROR');
   });
 });
 

@@ -6,6 +6,13 @@ export type Severity = (typeof SEVERITIES)[number];
 export const CATEGORIES = ['secret', 'access', 'identity', 'org', 'ai', 'anomaly'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/**
+ * Which seed catalog an entry comes from: the curated push catalog (VaultTerm integrations) or
+ * VaultPAM's public audit catalog, whose levels carry SIEM forwarding rules.
+ */
+export const SOURCES = ['vaultterm', 'vaultpam'] as const;
+export type Source = (typeof SOURCES)[number];
+
 export interface CatalogEntry {
   /** The constant a sink's event list names, e.g. `CREDENTIAL_EXPOSURE_DETECTED`. */
   readonly constant: string;
@@ -14,6 +21,7 @@ export interface CatalogEntry {
   /** A human title for chat messages and tickets. */
   readonly title: string;
   readonly category: Category;
+  readonly source: Source;
   /** The documentation section, e.g. "Connections / Sessions". */
   readonly group: string;
   /** Severity used when the event may not carry its own. */

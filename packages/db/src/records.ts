@@ -1,4 +1,4 @@
-import type { EventRecord, Party, Severity } from '@tocsin/catalog';
+import type { EventRecord, Level, Party, Severity } from '@tocsin/catalog';
 
 /** The columns of audit_event that make a record (as raw SQL returns them). */
 export interface AuditEventRow {
@@ -8,6 +8,7 @@ export interface AuditEventRow {
   title: string;
   category: string | null;
   severity: string;
+  level: string | null;
   actor: Party | null;
   resource: Party | null;
   source_ip: string | null;
@@ -18,7 +19,7 @@ export interface AuditEventRow {
 
 /** The SELECT list matching AuditEventRow; one place, so push and pull stay identical. */
 export const AUDIT_EVENT_COLUMNS =
-  'id, tenant_id, action, title, category, severity, actor, resource, host(source_ip) AS source_ip, detail, occurred_at, received_at';
+  'id, tenant_id, action, title, category, severity, level, actor, resource, host(source_ip) AS source_ip, detail, occurred_at, received_at';
 
 /** The normalized record: identical in push (every channel) and pull (the Events API). */
 export function toEventRecord(row: AuditEventRow): EventRecord {
@@ -29,6 +30,7 @@ export function toEventRecord(row: AuditEventRow): EventRecord {
     title: row.title,
     category: row.category,
     severity: row.severity as Severity,
+    level: row.level as Level | null,
     actor: row.actor,
     resource: row.resource,
     source_ip: row.source_ip,

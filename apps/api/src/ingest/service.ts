@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { atLeast, effectiveSeverity, lookupAction, type CatalogEntry, type Severity } from '@tocsin/catalog';
-import { channelById } from '@tocsin/channels';
+import { effectiveSeverity, lookupAction, recordLevel, type CatalogEntry, type Level, type Severity } from '@tocsin/catalog';
+import { FORWARD_DEBUG_FIELD } from '@tocsin/channels';
 import { GroupCommit, perTenant, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { ApiError } from '../errors.js';
 import type { SinkCache, SinkRow } from '../sinks/cache.js';
 import type { EventInput } from './schema.js';
+import { sinkTakes } from './routing.js';
 
 /**
  * Longest an ingest transaction may run before it commits. The Events API declares a window
@@ -26,6 +27,7 @@ export interface IngestResult {
   action: string;
   category: string | null;
   severity: Severity;
+  level: Level | null;
   catalog: boolean;
   deliveries: number;
   /** True when an event with this id was already stored: nothing was stored or delivered again. */
@@ -37,6 +39,7 @@ interface Prepared {
   id: string;
   entry: CatalogEntry | undefined;
   severity: Severity;
+  level: Level | null;
 }
 
 /** One request's events, as they wait for a shared transaction. */
@@ -53,19 +56,15 @@ interface Stored {
   perEvent: Map<string, number>;
 }
 
-/** Does this sink take this event? The sink's own filter, or a rule of its kind (e.g. SIEM + critical). */
-function matches(sink: SinkRow, event: Prepared): boolean {
-  const channel = channelById(sink.channel);
-  if (!channel) return false;
-  if (channel.takesAlso?.({ severity: event.severity })) return true;
-  if (!event.entry?.push) return false;
-  const listed = sink.events.includes('*') || sink.events.includes(event.entry.constant);
-  return listed && atLeast(event.severity, sink.minSeverity as Severity);
-}
-
 function prepare(input: EventInput): Prepared {
   const entry = lookupAction(input.action);
-  return { input, id: input.id ?? randomUUID(), entry, severity: effectiveSeverity(entry, input.severity) };
+  return {
+    input,
+    id: input.id ?? randomUUID(),
+    entry,
+    severity: effectiveSeverity(entry, input.severity?.severity),
+    level: recordLevel(entry, input.severity),
+  };
 }
 
 export interface IngestDeps {
@@ -110,6 +109,7 @@ export class Ingestor {
       action: p.entry?.action ?? p.input.action,
       category: p.entry?.category ?? null,
       severity: p.severity,
+      level: p.level,
       catalog: p.entry !== undefined,
       deliveries: stored.stored.has(p) ? (stored.perEvent.get(p.id) ?? 0) : 0,
       duplicate: !stored.stored.has(p),
@@ -135,8 +135,9 @@ export class Ingestor {
   async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[]): Promise<Stored[]> {
     const sinks = await this.deps.cache.get(tenantId, async () => {
       const { rows } = await tx.query<SinkRow>(
-        `SELECT id, channel, events, min_severity AS "minSeverity" FROM event_sink WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL`,
-        [tenantId],
+        `SELECT id, channel, events, min_severity AS "minSeverity", COALESCE((config ->> $2)::boolean, false) AS "forwardDebug"
+           FROM event_sink WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL`,
+        [tenantId, FORWARD_DEBUG_FIELD],
       );
       return rows;
     });
@@ -144,9 +145,9 @@ export class Ingestor {
     // Set-based SQL: one statement for all events, one for all deliveries.
     const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
     const { rows: created } = await tx.query<{ id: string }>(
-      `INSERT INTO audit_event (tenant_id, id, action, title, category, severity, catalog, actor, resource, source_ip, detail, occurred_at)
-       SELECT $1::uuid, e.* FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[],
-                                        $8::jsonb[], $9::jsonb[], $10::inet[], $11::jsonb[], $12::timestamptz[]) AS e
+      `INSERT INTO audit_event (tenant_id, id, action, title, category, severity, level, catalog, actor, resource, source_ip, detail, occurred_at)
+       SELECT $1::uuid, e.* FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
+                                        $9::jsonb[], $10::jsonb[], $11::inet[], $12::jsonb[], $13::timestamptz[]) AS e
        ON CONFLICT (tenant_id, id) DO NOTHING
        RETURNING id`,
       [
@@ -156,6 +157,7 @@ export class Ingestor {
         events.map((p) => p.entry?.title ?? p.input.title ?? p.input.action),
         events.map((p) => p.entry?.category ?? null),
         events.map((p) => p.severity),
+        events.map((p) => p.level),
         events.map((p) => p.entry !== undefined),
         events.map((p) => json(p.input.actor)),
         events.map((p) => json(p.input.resource)),
@@ -170,7 +172,7 @@ export class Ingestor {
     const perSubmission = submissions.map((s) => {
       const stored = new Set(s.events.filter((p) => unclaimed.delete(p.id)));
       const rows = [...stored]
-        .flatMap((p) => sinks.filter((sink) => matches(sink, p)).map((sink) => ({ id: randomUUID(), eventId: p.id, sinkId: sink.id, channel: sink.channel })));
+        .flatMap((p) => sinks.filter((sink) => sinkTakes(sink, p)).map((sink) => ({ id: randomUUID(), eventId: p.id, sinkId: sink.id, channel: sink.channel })));
       return { stored, rows };
     });
     const rows = perSubmission.flatMap((s) => s.rows);

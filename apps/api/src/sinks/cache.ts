@@ -6,6 +6,8 @@ export interface SinkRow {
   channel: string;
   events: string[];
   minSeverity: string;
+  /** SIEM kinds only: the sink takes DEBUG events too. */
+  forwardDebug: boolean;
 }
 
 const CHANNEL = 'tocsin:sinks-changed';

@@ -1,4 +1,4 @@
-import type { CatalogEntry, Category, Severity } from '../types.js';
+import type { CatalogEntry, Category, Severity, Source } from '../types.js';
 
 /** What one entry states; everything else comes from its group. */
 export interface EventSpec {
@@ -17,6 +17,7 @@ export interface EventSpec {
 
 /** Defaults shared by every entry of one documentation section. */
 export interface GroupDefaults {
+  readonly source: Source;
   readonly group: string;
   readonly category: Category;
   readonly push: boolean;
@@ -37,6 +38,7 @@ export function defineGroup<K extends string>(
       action: spec.action ?? constant,
       title: spec.title,
       category: spec.category ?? defaults.category,
+      source: defaults.source,
       group: defaults.group,
       severity: spec.severity,
       ownSeverity: spec.ownSeverity ?? false,

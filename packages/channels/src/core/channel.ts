@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { EventRecord } from './event-record.js';
 import type { Outcome } from './outcome.js';
 import type { Secret } from './secret.js';
 import type { HttpClient } from './http.js';
+import type { EventRecord } from './event-record.js';
 
 /** Which plan a kind needs (design §2): push integrations need team, SIEM kinds enterprise. */
 export type RequiredPlan = 'team' | 'enterprise';
@@ -137,8 +137,14 @@ export interface Channel<Id extends string = string, C extends Record<string, un
   readonly secretFields: readonly S[];
   /** Every URL in the config that the channel will contact: checked by the egress guard on save. */
   urls(config: C): string[];
-  /** A rule of the kind on top of the sink's own filter, e.g. SIEM kinds take every critical event. */
-  takesAlso?(event: Pick<EventRecord, 'severity'>): boolean;
+  /**
+   * Which forwarding rules match events to this kind's sinks (docs/architecture.md, "Who
+   * receives an event"): `alert` kinds take push-catalog events at or above the sink's minimum;
+   * `siem` kinds take typed events of either catalog by VaultPAM level, every CRITICAL one, and
+   * DEBUG only when the sink opts in (its config then spreads `siemConfigFields` from core/siem.ts).
+   * @defaultValue `alert`
+   */
+  readonly routing?: 'alert' | 'siem';
   /** Overrides of {@link DEFAULT_REQUEST_SETTINGS}. */
   readonly request?: Partial<RequestSettings>;
   /** Set by channels that send many deliveries per request. */

@@ -15,6 +15,7 @@ export function toWireRecord(event: EventRecord): EventRecord {
     title: event.title,
     category: event.category,
     severity: event.severity,
+    level: event.level,
     actor: party(event.actor),
     resource: party(event.resource),
     source_ip: event.source_ip,

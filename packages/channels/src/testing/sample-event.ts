@@ -9,6 +9,7 @@ export function sampleEvent(overrides: Partial<EventRecord> = {}): EventRecord {
     title: 'Credential exposure detected',
     category: 'secret',
     severity: 'critical',
+    level: null,
     actor: { id: 'u_1842', type: 'User', name: 'Zoë Åkesson' },
     resource: { id: 'vault/prod/db-password', type: 'Secret', name: 'db-password' },
     source_ip: '198.51.100.23',

@@ -1,6 +1,6 @@
 import { defineGroup } from '../define.js';
 
-const jitEvents = defineGroup({ group: 'Access / JIT & break-glass', category: 'access', push: true }, {
+const jitEvents = defineGroup({ source: 'vaultterm', group: 'Access / JIT & break-glass', category: 'access', push: true }, {
   JIT_REQUESTED: {
     title: 'Just-in-time access requested',
     severity: 'low',
@@ -38,7 +38,7 @@ const jitEvents = defineGroup({ group: 'Access / JIT & break-glass', category: '
   },
 });
 
-const sshEvents = defineGroup({ group: 'Access / SSH', category: 'access', push: true }, {
+const sshEvents = defineGroup({ source: 'vaultterm', group: 'Access / SSH', category: 'access', push: true }, {
   SSH_CA_ROTATED: {
     title: 'SSH certificate authority rotated',
     severity: 'high',

@@ -1,6 +1,6 @@
 import { defineGroup } from '../define.js';
 
-export const aiEvents = defineGroup({ group: 'AI agents', category: 'ai', push: true }, {
+export const aiEvents = defineGroup({ source: 'vaultterm', group: 'AI agents', category: 'ai', push: true }, {
   AI_AGENT_REGISTERED: {
     title: 'AI agent registered',
     severity: 'medium',

@@ -1,6 +1,6 @@
 import { defineGroup } from '../define.js';
 
-export const anomalyEvents = defineGroup({ group: 'Anomalies', category: 'anomaly', push: true }, {
+export const anomalyEvents = defineGroup({ source: 'vaultterm', group: 'Anomalies', category: 'anomaly', push: true }, {
   HONEYTOKEN_TRIPPED: {
     title: 'Honeytoken tripped',
     severity: 'critical',

@@ -1,6 +1,6 @@
 import { defineGroup } from '../define.js';
 
-const signInEvents = defineGroup({ group: 'Identity / SSO & MFA', category: 'identity', push: true }, {
+const signInEvents = defineGroup({ source: 'vaultterm', group: 'Identity / SSO & MFA', category: 'identity', push: true }, {
   SSO_LOGIN_FAILED: {
     title: 'SSO login failed',
     severity: 'medium',
@@ -33,7 +33,7 @@ const signInEvents = defineGroup({ group: 'Identity / SSO & MFA', category: 'ide
   },
 });
 
-const provisioningEvents = defineGroup({ group: 'Identity / Provisioning', category: 'identity', push: true }, {
+const provisioningEvents = defineGroup({ source: 'vaultterm', group: 'Identity / Provisioning', category: 'identity', push: true }, {
   SCIM_USER_DEPROVISIONED: {
     title: 'User deprovisioned by SCIM',
     severity: 'medium',

@@ -1,6 +1,6 @@
 import { defineGroup } from '../define.js';
 
-const adminEvents = defineGroup({ group: 'Org / Administration', category: 'org', push: true }, {
+const adminEvents = defineGroup({ source: 'vaultterm', group: 'Org / Administration', category: 'org', push: true }, {
   ADMIN_ROLE_GRANTED: {
     title: 'Admin role granted',
     severity: 'high',
@@ -38,7 +38,7 @@ const adminEvents = defineGroup({ group: 'Org / Administration', category: 'org'
   },
 });
 
-const auditEvents = defineGroup({ group: 'Org / Audit & integrations', category: 'org', push: true }, {
+const auditEvents = defineGroup({ source: 'vaultterm', group: 'Org / Audit & integrations', category: 'org', push: true }, {
   AUDIT_LOG_EXPORTED: {
     title: 'Audit log exported',
     severity: 'medium',

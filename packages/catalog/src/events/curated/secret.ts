@@ -1,6 +1,6 @@
 import { defineGroup } from '../define.js';
 
-export const secretEvents = defineGroup({ group: 'Secrets', category: 'secret', push: true }, {
+export const secretEvents = defineGroup({ source: 'vaultterm', group: 'Secrets', category: 'secret', push: true }, {
   CREDENTIAL_EXPOSURE_DETECTED: {
     title: 'Credential exposure detected',
     severity: 'critical',

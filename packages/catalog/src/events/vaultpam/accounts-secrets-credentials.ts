@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 export const accountsSecretsCredentialsEvents = defineGroup(
-  { group: 'Accounts / Secrets / Credentials', category: 'secret', push: false },
+  { source: 'vaultpam', group: 'Accounts / Secrets / Credentials', category: 'secret', push: false },
   {
     PRIVILEGED_ACCOUNT_CREATED: {
       action: 'Privileged Account Created',

@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 export const adminPlatformAuditEvents = defineGroup(
-  { group: 'Admin / Platform / Audit', category: 'org', push: false },
+  { source: 'vaultpam', group: 'Admin / Platform / Audit', category: 'org', push: false },
   {
     AUDIT_LOG_VIEWED: {
       action: 'Audit Log Viewed',

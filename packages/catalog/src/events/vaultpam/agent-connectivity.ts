@@ -1,6 +1,6 @@
 import { defineGroup } from '../define.js';
 
-export const agentConnectivityEvents = defineGroup({ group: 'Agent / Connectivity', category: 'org', push: false }, {
+export const agentConnectivityEvents = defineGroup({ source: 'vaultpam', group: 'Agent / Connectivity', category: 'org', push: false }, {
   AGENT_PAIRING_INITIATED: {
     action: 'Agent Pairing Initiated',
     title: 'Agent pairing initiated',

@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 export const connectionsSessionsEvents = defineGroup(
-  { group: 'Connections / Sessions', category: 'access', push: false },
+  { source: 'vaultpam', group: 'Connections / Sessions', category: 'access', push: false },
   {
     CONNECTION_DEFINITION_CREATED: {
       action: 'Connection Definition Created',

@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 export const crossOrgGovernanceEvents = defineGroup(
-  { group: 'Cross-Org Governance', category: 'org', push: false },
+  { source: 'vaultpam', group: 'Cross-Org Governance', category: 'org', push: false },
   {
     PLATFORM_CROSS_ORG_GOVERNANCE_VIEWED: {
       action: 'platform.cross_org_governance_viewed',

@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 export const groupsSafeAccessEvents = defineGroup(
-  { group: 'Groups / Safe Access', category: 'access', push: false },
+  { source: 'vaultpam', group: 'Groups / Safe Access', category: 'access', push: false },
   {
     GROUP_CREATED: {
       action: 'group.created',

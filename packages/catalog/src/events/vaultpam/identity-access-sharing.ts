@@ -2,7 +2,7 @@ import { defineGroup } from '../define.js';
 
 // VaultPAM puts access requests, role changes and MFA in one section; MFA entries are identity.
 export const identityAccessSharingEvents = defineGroup(
-  { group: 'Identity / Access / Sharing', category: 'access', push: false },
+  { source: 'vaultpam', group: 'Identity / Access / Sharing', category: 'access', push: false },
   {
     USER_ACCESS_REQUEST_CREATED: {
       action: 'User Access Request Created',

@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 export const invitationLifecycleEvents = defineGroup(
-  { group: 'Invitation Lifecycle', category: 'org', push: false },
+  { source: 'vaultpam', group: 'Invitation Lifecycle', category: 'org', push: false },
   {
     INVITATION_SENT: {
       action: 'Invitation Sent',

@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 export const orgGovernanceEvents = defineGroup(
-  { group: 'Org-Scoped Governance Actions', category: 'org', push: false },
+  { source: 'vaultpam', group: 'Org-Scoped Governance Actions', category: 'org', push: false },
   {
     ORG_GOVERNANCE_ACTION_REQUESTED: {
       action: 'org_governance.action_requested',

@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 export const phoneSmsVerificationEvents = defineGroup(
-  { group: 'Phone / SMS Verification', category: 'identity', push: false },
+  { source: 'vaultpam', group: 'Phone / SMS Verification', category: 'identity', push: false },
   {
     PHONE_VERIFICATION_CODE_SENT: {
       action: 'phone_verification_code_sent',

@@ -2,7 +2,7 @@ import { defineGroup } from '../define.js';
 
 // Platform users are cross-org operators, so changes to them weigh more than tenant user changes.
 export const platformUsersEvents = defineGroup(
-  { group: 'Platform Users Management', category: 'org', push: false },
+  { source: 'vaultpam', group: 'Platform Users Management', category: 'org', push: false },
   {
     PLATFORM_USER_INVITED: {
       action: 'Platform User Invited',

@@ -1,7 +1,7 @@
 import { defineGroup } from '../define.js';
 
 // Emitted by the SSH proxy and re-exported by the control plane; descriptions are VaultPAM's own.
-export const proxySshEvents = defineGroup({ group: 'Proxy-Shared SSH', category: 'access', push: false }, {
+export const proxySshEvents = defineGroup({ source: 'vaultpam', group: 'Proxy-Shared SSH', category: 'access', push: false }, {
   PROXY_SSH_SESSION_OPENED: {
     action: 'proxy.ssh.session.opened',
     title: 'SSH session opened',
