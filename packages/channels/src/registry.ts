@@ -11,6 +11,7 @@ import { opsgenie } from './opsgenie/index.js';
 import { slack } from './slack/index.js';
 import { teams } from './teams/index.js';
 import { servicenow } from './servicenow/index.js';
+import { datadog } from './datadog/index.js';
 
 export type { AnyChannel } from './core/channel.js';
 
@@ -21,6 +22,7 @@ export const channels = {
   slack,
   teams,
   servicenow,
+  datadog,
 } as const satisfies Record<string, AnyChannel>;
 
 export type Channels = typeof channels;
