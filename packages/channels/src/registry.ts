@@ -12,6 +12,7 @@ import { slack } from './slack/index.js';
 import { teams } from './teams/index.js';
 import { servicenow } from './servicenow/index.js';
 import { datadog } from './datadog/index.js';
+import { splunk } from './splunk/index.js';
 
 export type { AnyChannel } from './core/channel.js';
 
@@ -23,6 +24,7 @@ export const channels = {
   teams,
   servicenow,
   datadog,
+  splunk,
 } as const satisfies Record<string, AnyChannel>;
 
 export type Channels = typeof channels;
