@@ -13,6 +13,7 @@ import { teams } from './teams/index.js';
 import { servicenow } from './servicenow/index.js';
 import { datadog } from './datadog/index.js';
 import { splunk } from './splunk/index.js';
+import { sentinel } from './sentinel/index.js';
 
 export type { AnyChannel } from './core/channel.js';
 
@@ -25,6 +26,7 @@ export const channels = {
   servicenow,
   datadog,
   splunk,
+  sentinel,
 } as const satisfies Record<string, AnyChannel>;
 
 export type Channels = typeof channels;
