@@ -4,6 +4,7 @@
  */
 import { benchDelivery } from './delivery.js';
 import { benchIngest } from './ingest.js';
+import { benchSplunk } from './splunk.js';
 
 const fmt = (n: number) => n.toFixed(0).padStart(8);
 const rows: [string, string, number, number][] = [];
@@ -12,9 +13,12 @@ const ingest = await benchIngest();
 rows.push(['ingest, single events (req/s)', 'bare Express JSON POST', ingest.tocsin, ingest.bare]);
 const delivery = await benchDelivery();
 rows.push(['webhook deliveries per worker process (/s)', 'bare BullMQ worker + got', delivery.tocsin, delivery.bare]);
+const splunk = await benchSplunk();
+rows.push(['Splunk HEC events per worker process (/s)', 'webhook deliveries, same run', splunk.tocsin, delivery.tocsin]);
 
 process.stdout.write('\nbenchmark                                        tocsin  baseline  ratio  (baseline)\n');
 for (const [name, baseline, t, b] of rows) {
   process.stdout.write(`${name.padEnd(46)} ${fmt(t)}  ${fmt(b)}  ${(t / b).toFixed(2).padStart(5)}  (${baseline})\n`);
 }
+process.stdout.write(`\nSplunk: ${splunk.tocsin.toFixed(0)} events/s in ${splunk.requests} HEC requests (target: at least 10,000 events/s)\n`);
 process.exit(0);

@@ -44,8 +44,8 @@ export class DeliveryStore {
   ) {
     const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[]) => Promise<O[]>) => (items: I[]) =>
       db.sql((tx) => perTenant(tx, items, (tenantId, group) => fn(tx, tenantId, group)));
-    this.#claims = new GroupCommit(run((tx, tenantId, group) => this.#claim(tx, tenantId, group)), { lanes: 2, maxBatch: 200 });
-    this.#records = new GroupCommit(run((tx, tenantId, group) => this.#record(tx, tenantId, group)), { lanes: 2, maxBatch: 200 });
+    this.#claims = new GroupCommit(run((tx, tenantId, group) => this.#claim(tx, tenantId, group)), { lanes: 2, maxBatch: 1000 });
+    this.#records = new GroupCommit(run((tx, tenantId, group) => this.#record(tx, tenantId, group)), { lanes: 2, maxBatch: 1000 });
   }
 
   /**

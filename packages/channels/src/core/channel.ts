@@ -62,7 +62,7 @@ export interface Sender {
 export interface RequestSettings {
   /** Whole-request timeout. @defaultValue 10000 */
   timeoutMs: number;
-  /** Jobs of this channel's queue one worker process runs at once. @defaultValue 32 */
+  /** Jobs of this channel's queue one worker process runs at once. @defaultValue 32, or twice `batch.maxEvents` */
   concurrency: number;
   /** Sends per second to one sink; `0` means unlimited. @defaultValue 0 */
   ratePerSecond: number;
@@ -166,9 +166,14 @@ export function defineChannel<Id extends string, C extends Record<string, unknow
   return channel;
 }
 
-/** The request settings of a channel: its own over the defaults. */
-export function requestSettings(channel: Pick<Channel, 'request'>): RequestSettings {
-  return { ...DEFAULT_REQUEST_SETTINGS, ...channel.request };
+/**
+ * The request settings of a channel: its own over the defaults. A batching channel runs two
+ * batches' worth of jobs at once by default, so one batch fills while the previous one is sent:
+ * a batch can only hold jobs that are running.
+ */
+export function requestSettings(channel: Pick<Channel, 'request' | 'batch'>): RequestSettings {
+  const concurrency = channel.batch ? 2 * channel.batch.maxEvents : DEFAULT_REQUEST_SETTINGS.concurrency;
+  return { ...DEFAULT_REQUEST_SETTINGS, concurrency, ...channel.request };
 }
 
 /**
