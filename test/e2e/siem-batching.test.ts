@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { requestBody, startReceiver, type ReceivedRequest, type Receiver } from '@tocsin/channels/testing';
 import { channels } from '@tocsin/channels';
+import { Producer } from '@tocsin/queue';
 import { eventually, startSystem, type System } from '../support/system.js';
 
 const TOKEN = '5f0c3a7e-1b2d-4c8e-9f6a-0d1e2f3a4b5c';
@@ -136,6 +137,34 @@ test('a partial 400 (invalid-event-number) fails that event alone and re-sends o
     expect(others.every((id) => byEvent.get(id)!.state === 'delivered' && byEvent.get(id)!.attempts === 1)).toBe(true);
     expect([...indexed].sort()).toEqual([...others].sort());
   } finally {
+    await receiver.close();
+  }
+});
+
+test('a delivery named by two batch jobs (the api\'s and the relay\'s) is sent once: the second claim respects the lease', async () => {
+  const receiver = await startReceiver({ defaultResponse: { ...SUCCESS, delayMs: 300 } });
+  const producer = new Producer({ redisUrl: sys.config.REDIS_URL, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+  try {
+    const sinkId = await splunkSink(receiver);
+    const ids = await post(200);
+    const pending = await sys.db.withTenant(tenant.tenantId, (tx) => tx.delivery.findMany({ where: { sinkId } }));
+    // Every delivery again, at once, as the relay would after the grace.
+    await producer.enqueue(pending.map((d) => ({ id: d.id, tenantId: tenant.tenantId, sinkId, channel: 'splunk' })));
+    const rows = await deliveriesOf(sinkId, 200);
+    expect(rows.every((r) => r.state === 'delivered' && r.attempts === 1)).toBe(true);
+    const sent = receiver.requests.filter((r) => r.path === HEC_PATH).flatMap((req) => hecEvents(req).map((e) => e.event.id));
+    expect(sent.sort()).toEqual([...ids].sort());
+
+    // Each batch job says what it did; together: 200 delivered, 200 found done or in flight.
+    const jobs = await eventually(async () => {
+      const done = await producer.queue('splunk').getJobs(['completed']);
+      const ours = done.filter((job) => job.data.sink_id === sinkId);
+      return ours.reduce((n, job) => n + job.data.delivery_ids.length, 0) === 400 ? ours : undefined;
+    }, 20_000, 'both rounds of batch jobs to complete');
+    const total = (key: string) => jobs.reduce((n, job) => n + (job.returnvalue as Record<string, number>)[key]!, 0);
+    expect([total('delivered'), total('finished')]).toEqual([200, 200]);
+  } finally {
+    await producer.close();
     await receiver.close();
   }
 });

@@ -50,9 +50,11 @@ export class DeliveryStore {
 
   /**
    * Takes a delivery for one try: counts the attempt and sets a lease (the relay re-enqueues the
-   * row if the lease runs out, e.g. when this worker dies). A delivery that is already finished
-   * is left alone, so a duplicate job never sends twice. A sink disabled or deleted since ingest
-   * ends the delivery as skipped.
+   * row if the lease runs out, e.g. when this worker dies). A delivery that is already finished,
+   * or in flight under a lease that has not run out, is left alone (`finished`), so a second job
+   * naming it — a batch job and the relay's, or a job re-run after its lock was lost while the
+   * first run still sends — never sends it twice. A sink disabled or deleted since ingest ends
+   * the delivery as skipped.
    */
   claim(tenantId: string, deliveryId: string): Promise<ClaimResult> {
     return this.#claims.submit({ tenantId, deliveryId });
@@ -67,7 +69,8 @@ export class DeliveryStore {
     const { rows: claimed } = await tx.query<{ id: string; attempts: number; event_id: string; sink_id: string }>(
       `UPDATE delivery SET state = 'in_flight', attempts = attempts + 1, updated_at = now(),
               next_attempt_at = now() + make_interval(secs => $2::float8)
-        WHERE id = ANY($1::uuid[]) AND state IN ('pending', 'retrying', 'in_flight')
+        WHERE id = ANY($1::uuid[])
+          AND (state IN ('pending', 'retrying') OR (state = 'in_flight' AND updated_at <= now() - make_interval(secs => $2::float8)))
        RETURNING id, attempts, event_id, sink_id`,
       [group.map((g) => g.deliveryId), this.leaseMs / 1000],
     );
@@ -103,7 +106,13 @@ export class DeliveryStore {
         [skipped.map((x) => x.id), skipped.map((x) => x.code)],
       );
     }
-    return group.map((g) => results.get(g.deliveryId) ?? { kind: 'finished' });
+    // Two jobs naming one delivery can meet in one round: the first gets the claim, the other
+    // finds it taken, as it would a round later.
+    return group.map((g) => {
+      const result = results.get(g.deliveryId) ?? { kind: 'finished' };
+      results.delete(g.deliveryId);
+      return result;
+    });
   }
 
   async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[]): Promise<void[]> {

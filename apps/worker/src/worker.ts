@@ -47,6 +47,7 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
     store: new DeliveryStore(db, 2 * Math.max(...selected.map(lockOf))),
     senders,
     pacer: new SinkPacer(),
+    producer,
     logger,
     maxAttempts: config.TOCSIN_RETRY_MAX_ATTEMPTS,
     retryBaseMs: config.TOCSIN_RETRY_BASE_MS,

@@ -12,7 +12,27 @@ export const jobDataSchema = z.strictObject({
 });
 export type JobData = z.infer<typeof jobDataSchema>;
 
-/** A delivery to enqueue: the job id is the delivery id, so enqueueing twice is a no-op. */
+/** Most deliveries one batch job names. */
+export const MAX_BATCH_JOB_DELIVERIES = 10_000;
+
+/**
+ * A job of a batching channel (Splunk, Sentinel, Datadog): several deliveries of one sink. One
+ * BullMQ job per delivery costs more in Redis than the whole send at SIEM volumes, so these
+ * kinds enqueue a sink's deliveries together; each is still claimed, recorded and decided on its
+ * own row.
+ */
+export const batchJobDataSchema = z.strictObject({
+  tenant_id: z.uuid(),
+  sink_id: z.uuid(),
+  delivery_ids: z.array(z.uuid()).min(1).max(MAX_BATCH_JOB_DELIVERIES),
+});
+export type BatchJobData = z.infer<typeof batchJobDataSchema>;
+
+/**
+ * A delivery to enqueue. For one-delivery jobs the job id is the delivery id, so enqueueing twice
+ * is a no-op; a batch job has its own id, and a delivery named by two jobs is sent once because
+ * a claim respects the other's lease.
+ */
 export interface DueDelivery {
   id: string;
   tenantId: string;

@@ -1,7 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { channelById } from '@tocsin/channels';
 import { queueName } from './names.js';
-import type { DueDelivery, JobData } from './job.js';
+import type { BatchJobData, DueDelivery, JobData } from './job.js';
 
 export interface ProducerOptions {
   redisUrl: string;
@@ -49,28 +50,53 @@ export class Producer {
     return q;
   }
 
+  /**
+   * Adds each delivery to its channel's queue: one job per delivery, or, for a batching channel,
+   * one job per sink and `batch.maxEvents` deliveries.
+   */
   async enqueue(deliveries: DueDelivery[]): Promise<void> {
-    const byChannel = new Map<string, DueDelivery[]>();
-    for (const d of deliveries) {
-      const list = byChannel.get(d.channel) ?? [];
-      list.push(d);
-      byChannel.set(d.channel, list);
-    }
+    const byChannel = groupBy(deliveries, (d) => d.channel);
     await Promise.all(
-      [...byChannel].map(([channelId, list]) =>
-        this.queue(channelId).addBulk(
-          list.map((d) => ({
-            name: 'deliver',
-            data: { delivery_id: d.id, tenant_id: d.tenantId, sink_id: d.sinkId } satisfies JobData,
-            opts: { ...this.#jobOptions, jobId: d.id },
-          })),
-        ),
-      ),
+      [...byChannel].map(([channelId, list]) => {
+        const batchSize = channelById(channelId)?.batch?.maxEvents;
+        const jobs = batchSize === undefined ? list.map((d) => this.#single(d)) : [...groupBy(list, (d) => `${d.tenantId}/${d.sinkId}`).values()].flatMap((ofSink) => this.#batches(ofSink, batchSize));
+        return this.queue(channelId).addBulk(jobs);
+      }),
     );
+  }
+
+  /** Enqueues deliveries of one sink again after `delayMs`: the retry of a batch job's failures. */
+  async enqueueLater(channelId: string, data: BatchJobData, delayMs: number): Promise<void> {
+    await this.queue(channelId).add('deliver-batch', data, { ...this.#jobOptions, delay: delayMs });
+  }
+
+  #single(d: DueDelivery) {
+    return { name: 'deliver', data: { delivery_id: d.id, tenant_id: d.tenantId, sink_id: d.sinkId } satisfies JobData, opts: { ...this.#jobOptions, jobId: d.id } };
+  }
+
+  #batches(ofSink: DueDelivery[], size: number) {
+    const jobs = [];
+    for (let i = 0; i < ofSink.length; i += size) {
+      const part = ofSink.slice(i, i + size);
+      const data: BatchJobData = { tenant_id: part[0]!.tenantId, sink_id: part[0]!.sinkId, delivery_ids: part.map((d) => d.id) };
+      jobs.push({ name: 'deliver-batch', data, opts: this.#jobOptions });
+    }
+    return jobs;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
     this.connection.disconnect();
   }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
