@@ -7,6 +7,7 @@ import type { Outcome } from '../core/outcome.js';
 import { secretScrubber } from '../core/scrub.js';
 import { utf8Length } from '../core/truncate.js';
 import { DATADOG_DEFAULT_SERVICE, DATADOG_DEFAULT_SOURCE, datadogEndpoint, type DatadogConfig } from './config.js';
+import { jsonObject } from '../core/json.js';
 import {
   DATADOG_BODY_OVERHEAD_BYTES,
   DATADOG_BODY_SEPARATOR_BYTES,
@@ -33,14 +34,9 @@ export const DATADOG_MAX_413_SPLITS = 16;
  * Read for the message, never matched on.
  */
 export function datadogErrorText(body: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as { errors?: unknown }).errors)) return undefined;
-  const parts = ((parsed as { errors: unknown[] }).errors)
+  const errors = jsonObject(body)?.errors;
+  if (!Array.isArray(errors)) return undefined;
+  const parts = errors
     .map((error) => {
       if (typeof error === 'string') return error;
       if (typeof error !== 'object' || error === null) return undefined;

@@ -7,6 +7,7 @@ import { secretScrubber } from '../core/scrub.js';
 import { alertsEndpoint, type OpsgenieConfig, type OpsgenieRegion } from './config.js';
 import { truncateChars } from '../core/truncate.js';
 import { renderOpsgenieAlert } from './render.js';
+import { jsonObject } from '../core/json.js';
 
 /** How much of Opsgenie's own `message` (and `errors`) goes into the outcome message. */
 export const VENDOR_MESSAGE_MAX_LENGTH = 300;
@@ -28,14 +29,9 @@ const headerOf = (headers: HttpResponse['headers'], name: string): string | unde
  */
 function vendorMessage(body: string): string | undefined {
   if (!body.trimStart().startsWith('{')) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object') return undefined;
-  const { message, errors } = parsed as { message?: unknown; errors?: unknown };
+  const parsed = jsonObject(body);
+  if (parsed === undefined) return undefined;
+  const { message, errors } = parsed;
   const parts: string[] = [];
   if (typeof message === 'string' && message.trim() !== '') parts.push(message);
   if (errors !== null && typeof errors === 'object' && !Array.isArray(errors)) {

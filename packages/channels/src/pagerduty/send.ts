@@ -6,6 +6,7 @@ import type { Outcome } from '../core/outcome.js';
 import { secretScrubber } from '../core/scrub.js';
 import { pagerdutyEndpoint, type PagerDutyConfig } from './config.js';
 import { renderPagerDuty } from './render.js';
+import { jsonObject } from '../core/json.js';
 
 /** How much of PagerDuty's `errors[]` text goes into an outcome message. */
 export const PAGERDUTY_ERROR_MESSAGE_MAX_CHARS = 500;
@@ -15,14 +16,9 @@ const scrub = (text: string, routingKey: string): string => secretScrubber([rout
 
 /** PagerDuty's error document: `{"status":"invalid event","message":"…","errors":["…"]}`. */
 function errorText(body: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { message, errors } = parsed as { message?: unknown; errors?: unknown };
+  const parsed = jsonObject(body);
+  if (parsed === undefined) return undefined;
+  const { message, errors } = parsed;
   const parts = [typeof message === 'string' ? message : undefined, ...(Array.isArray(errors) ? errors.filter((e): e is string => typeof e === 'string') : [])].filter(
     (part): part is string => part !== undefined && part !== '',
   );
@@ -33,12 +29,7 @@ function errorText(body: string): string | undefined {
 
 /** The `status` of a 2xx JSON body, when there is one: "success" if accepted (openapiv3.json `Success`). */
 function successStatus(body: string): unknown {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as { status?: unknown }).status : undefined;
-  } catch {
-    return undefined;
-  }
+  return jsonObject(body)?.status;
 }
 
 /**

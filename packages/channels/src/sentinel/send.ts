@@ -21,21 +21,13 @@ import {
 } from './render.js';
 import { collectorAuthorization, DATA_COLLECTOR_CONTENT_TYPE, rfc1123 } from './signature.js';
 import { fetchToken, TokenCache } from './token.js';
+import { jsonObject } from '../core/json.js';
 
 /** How much of an Azure error document's code and message goes into an outcome message. */
 export const SENTINEL_ERROR_TEXT_MAX_CHARS = 300;
 
 type Scrub = (text: string) => string;
 type Mode = 'logs_ingestion' | 'data_collector';
-
-const parseObject = (body: string): Record<string, unknown> | undefined => {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
@@ -46,7 +38,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * The fields are read for the message, never matched on.
  */
 export function azureErrorText(body: string, scrub: Scrub = (t) => t): string | undefined {
-  const doc = parseObject(body);
+  const doc = jsonObject(body);
   if (doc === undefined) return undefined;
   const inner = typeof doc.error === 'object' && doc.error !== null ? (doc.error as Record<string, unknown>) : undefined;
   const code = text(inner?.code) ?? text(doc.Error);

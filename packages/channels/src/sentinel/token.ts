@@ -4,6 +4,7 @@ import { HttpTransportError } from '../core/http-error.js';
 import type { Outcome } from '../core/outcome.js';
 import { secretScrubber } from '../core/scrub.js';
 import { truncateUtf8 } from '../core/truncate.js';
+import { jsonObject } from '../core/json.js';
 
 /**
  * A cached token is replaced this long before it expires, so a request never leaves with a
@@ -37,15 +38,6 @@ export type TokenResult = { kind: 'token'; token: string; lifetimeMs: number } |
 
 type Scrub = (text: string) => string;
 
-const parseObject = (body: string): Record<string, unknown> | undefined => {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /** An access token we can put in a header: visible ASCII only (JWTs are base64url and dots). */
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
@@ -75,7 +67,7 @@ function oauthErrorText(doc: Record<string, unknown> | undefined, scrub: Scrub):
  */
 export function classifyTokenResponse(response: Pick<HttpResponse, 'status' | 'headers' | 'body'>, scrub: Scrub, now: Date): TokenResult {
   const body = scrub(response.body);
-  const doc = parseObject(response.body);
+  const doc = jsonObject(response.body);
   const outcome = classifyStatus(response.status, response.headers, body, { now });
   if (outcome.kind === 'delivered') {
     const token = doc?.access_token;

@@ -7,19 +7,12 @@ import { secretScrubber } from '../core/scrub.js';
 import { truncateUtf8 } from '../core/truncate.js';
 import { tableEndpoint, type ServiceNowConfig } from './config.js';
 import { basicAuthorization, correlationIdFor, createUrl, lookupUrl, renderIncident } from './render.js';
+import { jsonObject } from '../core/json.js';
 
 /** How much of ServiceNow's `error.message` and `error.detail` goes into an outcome message. */
 export const SERVICENOW_ERROR_TEXT_MAX_LENGTH = 300;
 
 type Step = 'lookup' | 'create';
-
-const parseJson = (body: string): unknown => {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-};
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -33,7 +26,7 @@ const oneLine = (text: string, max: number): string => {
  * (Table API; fixtures/rate-limited-429.json). The fields are read, never matched on.
  */
 export function errorText(body: string, scrub: (text: string) => string = (text) => text): string | undefined {
-  const parsed = parseJson(body);
+  const parsed = jsonObject(body);
   if (!isObject(parsed) || !isObject(parsed.error)) return undefined;
   const { message, detail } = parsed.error;
   const parts = [message, detail].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
@@ -92,7 +85,7 @@ async function exchange(http: HttpClient, step: Step, req: HttpRequest, scrub: (
  * outcome when the answer cannot be trusted either way.
  */
 function readLookup(response: HttpResponse, body: string, correlationId: string): { sys_id: string; number: string } | null | Outcome {
-  const parsed = parseJson(body);
+  const parsed = jsonObject(body);
   if (!isObject(parsed) || !Array.isArray(parsed.result)) return notServiceNow('lookup', response, body, 'a JSON result list');
   const [first] = parsed.result as unknown[];
   if (first === undefined) return null;
@@ -140,7 +133,7 @@ export function openServiceNow(config: Resolved<ServiceNowConfig, 'password'>, {
     const create = await exchange(http, 'create', { method: 'POST', url: createUrl(endpoint), headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(record) }, scrub);
     if ('outcome' in create) return create.outcome;
     if (create.response.status < 200 || create.response.status > 299) return classifyFailure('create', create.response, create.body, now, scrub);
-    const parsed = parseJson(create.body);
+    const parsed = jsonObject(create.body);
     if (!isObject(parsed) || !isObject(parsed.result) || typeof parsed.result.sys_id !== 'string') return notServiceNow('create', create.response, create.body, 'the created record');
     return classifyStatus(create.response.status, create.response.headers, create.body, { now });
   });

@@ -3,6 +3,7 @@ import type { HttpResponse } from '../core/http.js';
 import { HttpTransportError } from '../core/http-error.js';
 import { apiBase, slackBotConfigSchema, type SlackBotConfig, type SlackOAuthInput } from './config.js';
 import { asErrorCode } from './errors.js';
+import { jsonObject } from '../core/json.js';
 
 export const SLACK_CLIENT_ID_ENV = 'TOCSIN_SLACK_CLIENT_ID';
 export const SLACK_CLIENT_SECRET_ENV = 'TOCSIN_SLACK_CLIENT_SECRET';
@@ -25,15 +26,6 @@ const FIELD = 'slack_oauth_code';
 
 function unavailable(detail: string): PrepareError {
   return new PrepareError('slack_unavailable', `Slack could not exchange the code right now (${detail}); try again`, FIELD, 'operator');
-}
-
-function parse(body: string): Record<string, unknown> | undefined {
-  try {
-    const doc: unknown = JSON.parse(body);
-    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -77,7 +69,7 @@ export async function exchangeOAuthCode(input: SlackOAuthInput, { http, settings
   }
 
   if (response.status === 429 || response.status >= 500) throw unavailable(`HTTP ${response.status}`);
-  const doc = parse(response.body);
+  const doc = jsonObject(response.body);
   if (doc === undefined) throw unavailable(`HTTP ${response.status} without a JSON answer`);
 
   if (doc.ok !== true) {

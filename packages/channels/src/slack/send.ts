@@ -9,6 +9,7 @@ import { truncateUtf8 } from '../core/truncate.js';
 import { apiBase, type SlackBotConfig, type SlackConfig, type SlackSecretField, type SlackWebhookConfig } from './config.js';
 import { asErrorCode, byStatus, outcomeForCode, unknownCodeOutcome, webApiErrorClass, WEBHOOK_ERRORS } from './errors.js';
 import { renderSlackMessage } from './render.js';
+import { jsonObject } from '../core/json.js';
 
 type ResolvedWebhook = Resolved<SlackWebhookConfig, SlackSecretField>;
 type ResolvedBot = Resolved<SlackBotConfig, SlackSecretField>;
@@ -42,15 +43,6 @@ export function classifyWebhookResponse(response: Pick<HttpResponse, 'status' | 
   return isSuccess(response.status) ? unknownCodeOutcome(code, response) : byStatus(response, now, code);
 }
 
-function parseDocument(body: string): { ok?: unknown; error?: unknown } | undefined {
-  try {
-    const doc: unknown = JSON.parse(body);
-    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A Web API answer (https://docs.slack.dev/apis/web-api/#responses): HTTP 200 with `"ok": true`
  * is delivered; HTTP 200 with `"ok": false` names the error, classified by name; 429 is
@@ -58,7 +50,7 @@ function parseDocument(body: string): { ok?: unknown; error?: unknown } | undefi
  * code we know.
  */
 export function classifyWebApiResponse(response: Pick<HttpResponse, 'status' | 'headers' | 'body'>, now: Date): Outcome {
-  const doc = parseDocument(response.body);
+  const doc = jsonObject(response.body);
   const code = asErrorCode(doc?.error);
   if (response.status === 429) return byStatus(response, now, code);
   if (isSuccess(response.status) && doc?.ok === true) return byStatus(response, now);

@@ -10,6 +10,7 @@ import { secretScrubber } from '../core/scrub.js';
 import { truncateUtf8 } from '../core/truncate.js';
 import { splunkEventUrl, type SplunkConfig } from './config.js';
 import { metadataPrefix, renderSplunkEvent, splunkMetadata, SPLUNK_REQUEST_MAX_BYTES, SPLUNK_REQUEST_MAX_EVENTS, type RenderedSplunkEvent } from './render.js';
+import { jsonObject } from '../core/json.js';
 
 /** How much of HEC's `text` goes into an outcome message. */
 export const SPLUNK_TEXT_MAX_CHARS = 300;
@@ -69,14 +70,9 @@ export interface HecAnswer {
 
 /** Reads HEC's answer; undefined for a body that is not one (a proxy's page, an empty 204). */
 export function parseHecAnswer(body: string): HecAnswer | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const { code, text, 'invalid-event-number': invalid } = parsed as Record<string, unknown>;
+  const parsed = jsonObject(body);
+  if (parsed === undefined) return undefined;
+  const { code, text, 'invalid-event-number': invalid } = parsed;
   if (typeof code !== 'number' || !Number.isInteger(code)) return undefined;
   return {
     code,
