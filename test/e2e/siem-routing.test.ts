@@ -139,6 +139,13 @@ describe('alert kinds keep their rule', () => {
     await sys.request('DELETE', `/v1/event_sink/${accepted.body.event_sink.id}`, tenant.token);
   });
 
+  test('the SIEM kinds need the enterprise plan', async () => {
+    const team = await sys.tenant('team');
+    const res = await sys.request('POST', '/v1/event_sink', team.token, { name: 'siem', event_sink_args: { Splunk: { url: receiver.url, token: SPLUNK_TOKEN } } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('plan_required');
+  });
+
   test('forward_debug must be a boolean', async () => {
     const res = await createSink('bad', { Splunk: { url: receiver.url, token: SPLUNK_TOKEN, forward_debug: 'yes' } });
     expect(res.status).toBe(400);

@@ -41,7 +41,8 @@ describe('Batcher', () => {
     const batcher = new Batcher({ maxEvents: 2, maxBytes: 1_000_000, maxWaitMs: 60_000 }, flush);
     const done = Promise.all([1, 2, 3, 4].map((n) => batcher.add(sink('a'), item(n))));
     // maxWaitMs is a minute: only the count limit can have sent these.
-    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('waited for the timer')), 5_000))]);
+    let guard: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((_, reject) => (guard = setTimeout(() => reject(new Error('waited for the timer')), 5_000)))]).finally(() => clearTimeout(guard));
     expect(calls.map((c) => c.ids)).toEqual([
       ['d1', 'd2'],
       ['d3', 'd4'],
