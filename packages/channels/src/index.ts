@@ -83,6 +83,6 @@ export { standardWebhookSignature, standardWebhookKey, hubSignature, SigningInpu
 export { truncateUtf8, decodeUtf8Prefix, utf8Length } from './core/truncate.js';
 export { toHeaderValue } from './core/header-value.js';
 export { httpUrlField } from './core/config-fields.js';
-export { splitBatch, gzip, type SplitLimits } from './core/batch.js';
+export { splitBatch, gzip, jsonArray, JSON_ARRAY_FRAMING, type SplitLimits } from './core/batch.js';
 export { fitDetail, type Fitted, type TruncatedDetail } from './core/fit-detail.js';
 export { siemConfigFields, FORWARD_DEBUG_FIELD } from './core/siem.js';

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { gzip, splitBatch } from './batch.js';
+import { gzip, JSON_ARRAY_FRAMING, jsonArray, splitBatch } from './batch.js';
 
 describe('splitBatch', () => {
   it('keeps everything in one range when it fits', () => {
@@ -53,5 +53,16 @@ describe('gzip', () => {
   it('round-trips through zlib', async () => {
     const body = JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ i, text: 'zoë' })));
     expect(gunzipSync(await gzip(body)).toString('utf8')).toBe(body);
+  });
+});
+
+describe('jsonArray', () => {
+  it('joins rendered items into one array whose size JSON_ARRAY_FRAMING predicts', () => {
+    const items = ['{"a":1}', '{"b":"zoë"}', '[]'];
+    const body = jsonArray(items);
+    expect(JSON.parse(body)).toEqual([{ a: 1 }, { b: 'zoë' }, []]);
+    const predicted = JSON_ARRAY_FRAMING.overheadBytes + items.reduce((n, i) => n + Buffer.byteLength(i), 0) + JSON_ARRAY_FRAMING.separatorBytes * (items.length - 1);
+    expect(Buffer.byteLength(body)).toBe(predicted);
+    expect(jsonArray(['{"one":1}'])).toBe('[{"one":1}]');
   });
 });

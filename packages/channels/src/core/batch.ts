@@ -4,6 +4,16 @@ import { gzip as gzipCallback } from 'node:zlib';
 /** Compresses a request body off the event loop (SIEM intakes take `Content-Encoding: gzip`). */
 export const gzip: (body: Buffer | string) => Promise<Buffer> = promisify(gzipCallback);
 
+/**
+ * Rendered JSON items as one JSON array: the body of Sentinel's and Datadog's intakes. Always an
+ * array, even of one item: the Logs Ingestion API answers 204 to a bare object and ingests
+ * nothing (azure-sdk-for-python#32562).
+ */
+export const jsonArray = (items: readonly string[]): string => `[${items.join(',')}]`;
+
+/** What {@link jsonArray} adds to its items, for {@link splitBatch}: the brackets, a comma between two. */
+export const JSON_ARRAY_FRAMING = { overheadBytes: 2, separatorBytes: 1 } as const;
+
 export interface SplitLimits {
   /** Most items in one request. */
   maxItems: number;

@@ -21,7 +21,6 @@ export {
 } from './config.js';
 export {
   renderDatadogLog,
-  datadogBody,
   datadogMessage,
   datadogStatus,
   datadogTags,

@@ -172,10 +172,3 @@ export function renderDatadogLog(event: EventRecord, input: DatadogRenderInput):
   delete minimal.network;
   return done(JSON.stringify(minimal), true);
 }
-
-/** The request body: the items as one JSON array. */
-export const datadogBody = (logs: readonly string[]): string => `[${logs.join(',')}]`;
-
-/** Bytes of {@link datadogBody} besides its items: the brackets, and a comma between two. */
-export const DATADOG_BODY_OVERHEAD_BYTES = 2;
-export const DATADOG_BODY_SEPARATOR_BYTES = 1;

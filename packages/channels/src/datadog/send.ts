@@ -1,4 +1,4 @@
-import { gzip, splitBatch } from '../core/batch.js';
+import { gzip, JSON_ARRAY_FRAMING, jsonArray, splitBatch } from '../core/batch.js';
 import type { DeliveryItem, OpenDeps, Resolved, Sender } from '../core/channel.js';
 import { classifyStatus, classifyTransportError } from '../core/classify.js';
 import type { HttpClient, HttpResponse } from '../core/http.js';
@@ -9,11 +9,8 @@ import { utf8Length } from '../core/truncate.js';
 import { DATADOG_DEFAULT_SERVICE, DATADOG_DEFAULT_SOURCE, datadogEndpoint, type DatadogConfig } from './config.js';
 import { jsonObject } from '../core/json.js';
 import {
-  DATADOG_BODY_OVERHEAD_BYTES,
-  DATADOG_BODY_SEPARATOR_BYTES,
   DATADOG_PAYLOAD_MAX_BYTES,
   DATADOG_PAYLOAD_MAX_ITEMS,
-  datadogBody,
   renderDatadogLog,
 } from './render.js';
 
@@ -73,7 +70,7 @@ interface Request {
 
 /** One gzipped POST of some logs; never throws for a destination failure. */
 async function post(req: Request, logs: readonly string[]): Promise<Outcome> {
-  const body = await gzip(datadogBody(logs));
+  const body = await gzip(jsonArray(logs));
   const headers = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'DD-API-KEY': req.apiKey };
   let response: HttpResponse;
   try {
@@ -129,8 +126,7 @@ export function openDatadog(config: Resolved<DatadogConfig, 'api_key'>, { http }
       const runs = splitBatch(logs.map(utf8Length), {
         maxItems: DATADOG_PAYLOAD_MAX_ITEMS,
         maxBytes: DATADOG_PAYLOAD_MAX_BYTES,
-        overheadBytes: DATADOG_BODY_OVERHEAD_BYTES,
-        separatorBytes: DATADOG_BODY_SEPARATOR_BYTES,
+        ...JSON_ARRAY_FRAMING,
       });
       const outcomes = new Array<Outcome>(items.length);
       const budget = { splits: DATADOG_MAX_413_SPLITS };

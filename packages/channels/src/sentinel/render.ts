@@ -140,16 +140,6 @@ export function renderCollectorRow(event: EventRecord): RenderedRow {
 }
 
 /**
- * A request body: the rows as one JSON array. Always an array, even of one row: the Logs
- * Ingestion API answers 204 to a bare object and ingests nothing (azure-sdk-for-python#32562).
- */
-export const jsonArray = (rows: readonly string[]): string => `[${rows.join(',')}]`;
-
-/** What the array adds to its rows: for splitBatch. */
-export const JSON_ARRAY_OVERHEAD_BYTES = 2;
-export const JSON_ARRAY_SEPARATOR_BYTES = 1;
-
-/**
  * `x-ms-client-request-id` for one request: a GUID derived from the deliveries it carries, so a
  * worker's retry of the same batch carries the same id (as the Azure SDK reuses its id on retry),
  * and Microsoft support can find the request.

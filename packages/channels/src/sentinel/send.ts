@@ -1,5 +1,5 @@
 import type { DeliveryItem, OpenDeps, Resolved, Sender, SendContext } from '../core/channel.js';
-import { gzip, splitBatch } from '../core/batch.js';
+import { gzip, JSON_ARRAY_FRAMING, jsonArray, splitBatch } from '../core/batch.js';
 import { classifyStatus, classifyTransportError } from '../core/classify.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../core/http.js';
 import { HttpTransportError } from '../core/http-error.js';
@@ -10,9 +10,6 @@ import { DATA_COLLECTOR_TIME_FIELD } from './columns.js';
 import { collectorUrl, ingestionUrl, tokenScope, tokenUrl, type DataCollectorConfig, type LogsIngestionConfig, type SentinelConfig, type SentinelSecretField } from './config.js';
 import {
   clientRequestId,
-  JSON_ARRAY_OVERHEAD_BYTES,
-  JSON_ARRAY_SEPARATOR_BYTES,
-  jsonArray,
   renderCollectorRow,
   renderIngestionRow,
   SENTINEL_REQUEST_MAX_BYTES,
@@ -109,7 +106,7 @@ async function sendInRequests(rows: readonly RenderedRow[], post: PostRange): Pr
   };
   const ranges = splitBatch(
     rows.map((row) => utf8Length(row.json)),
-    { maxItems: SENTINEL_REQUEST_MAX_EVENTS, maxBytes: SENTINEL_REQUEST_MAX_BYTES, overheadBytes: JSON_ARRAY_OVERHEAD_BYTES, separatorBytes: JSON_ARRAY_SEPARATOR_BYTES },
+    { maxItems: SENTINEL_REQUEST_MAX_EVENTS, maxBytes: SENTINEL_REQUEST_MAX_BYTES, ...JSON_ARRAY_FRAMING },
   );
   for (const [start, end] of ranges) await sendRange(start, end);
   return outcomes;

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { jsonArray } from '../core/batch.js';
 import type { DeliveryItem } from '../core/channel.js';
 import type { EventRecord } from '../core/event-record.js';
 import { createHttpClient } from '../core/http.js';
@@ -32,7 +33,7 @@ import {
   TOKEN_PATH,
 } from './fixture.js';
 import { sentinel } from './index.js';
-import { DATA_COLLECTOR_FIELD_MAX_BYTES, jsonArray, LOGS_INGESTION_FIELD_MAX_BYTES, renderCollectorRow, renderIngestionRow, SENTINEL_REQUEST_MAX_BYTES, SENTINEL_REQUEST_MAX_EVENTS } from './render.js';
+import { DATA_COLLECTOR_FIELD_MAX_BYTES, LOGS_INGESTION_FIELD_MAX_BYTES, renderCollectorRow, renderIngestionRow, SENTINEL_REQUEST_MAX_BYTES, SENTINEL_REQUEST_MAX_EVENTS } from './render.js';
 import { collectorSignature, collectorStringToSign } from './signature.js';
 
 const http = createHttpClient({ egressAllow: ['127.0.0.0/8'], timeoutMs: 5_000 });
