@@ -12,6 +12,7 @@ import {
   VAULTPAM_SEVERITY_LEVELS,
   curatedEvents,
   vaultpamEvents,
+  tocsinEvents,
   type CatalogEntry,
 } from '@tocsin/catalog';
 
@@ -74,13 +75,14 @@ function count(events: Record<string, CatalogEntry>): { total: number; push: num
 function render(): string {
   const curated = count(curatedEvents);
   const vaultpam = count(vaultpamEvents);
+  const tocsin = count(tocsinEvents);
   const lines = [
     '# Event catalog',
     '',
     `Generated from \`packages/catalog\` by \`scripts/generate-catalog-docs.ts\`: do not edit; ` +
       `change the catalog and run \`${REGENERATE}\`.`,
     '',
-    `The catalog holds ${curated.total + vaultpam.total} typed events. Only events marked *Push* are delivered`,
+    `The catalog holds ${curated.total + vaultpam.total + tocsin.total} typed events. Only events marked *Push* are delivered`,
     'to sinks; every other action, typed or not, is stored and served by the Events API. A sink matches an',
     'event on its *effective* severity: the default severity below, except for events with *Own severity*,',
     'where the severity the producer sends wins.',
@@ -96,6 +98,12 @@ function render(): string {
     `${vaultpam.push} of them are pushed.`,
     '',
     ...groupTables(vaultpamEvents),
+    "## Tocsin's own events",
+    '',
+    `${tocsin.total} events Tocsin writes into a tenant's stream for every change to its delivery configuration, with`,
+    'the acting API token or user as actor; typed and pushable like any other event.',
+    '',
+    ...groupTables(tocsinEvents),
     '## Actor types',
     '',
     ...table(['Value', 'Description'], ACTOR_TYPES.map((a) => [`\`${a.value}\``, a.description])),

@@ -1,4 +1,4 @@
-import { catalog, curatedEvents, vaultpamEvents } from './catalog.js';
+import { catalog, curatedEvents, tocsinEvents, vaultpamEvents } from './catalog.js';
 import { VAULTPAM_PUBLIC_EVENTS } from './fixtures/vaultpam-public.js';
 import { CATEGORIES, SEVERITIES, type CatalogEntry } from './types.js';
 
@@ -73,10 +73,11 @@ describe('the whole catalog', () => {
   it('names the source catalog of every entry', () => {
     expect(Object.values(curatedEvents).every((e) => e.source === 'vaultterm')).toBe(true);
     expect(Object.values(vaultpamEvents).every((e) => e.source === 'vaultpam')).toBe(true);
+    expect(Object.values(tocsinEvents).every((e) => e.source === 'tocsin' && e.push)).toBe(true);
   });
 
-  it('merges both sources without one overwriting the other', () => {
-    expect(entries).toHaveLength(Object.keys(curatedEvents).length + Object.keys(vaultpamEvents).length);
+  it('merges the three sources without one overwriting another', () => {
+    expect(entries).toHaveLength(Object.keys(curatedEvents).length + Object.keys(vaultpamEvents).length + Object.keys(tocsinEvents).length);
   });
 
   it('keys every entry by its own constant', () => {

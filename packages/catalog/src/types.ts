@@ -7,10 +7,11 @@ export const CATEGORIES = ['secret', 'access', 'identity', 'org', 'ai', 'anomaly
 export type Category = (typeof CATEGORIES)[number];
 
 /**
- * Which seed catalog an entry comes from: the curated push catalog (VaultTerm integrations) or
- * VaultPAM's public audit catalog, whose levels carry SIEM forwarding rules.
+ * Which catalog an entry comes from: the curated push catalog (VaultTerm integrations),
+ * VaultPAM's public audit catalog, whose levels carry SIEM forwarding rules, or Tocsin's own
+ * configuration events.
  */
-export const SOURCES = ['vaultterm', 'vaultpam'] as const;
+export const SOURCES = ['vaultterm', 'vaultpam', 'tocsin'] as const;
 export type Source = (typeof SOURCES)[number];
 
 export interface CatalogEntry {

@@ -2,14 +2,13 @@ import { Router } from 'express';
 import { principalOf, requireScope } from '../auth/authenticate.js';
 import { ApiError, parseOrThrow } from '../errors.js';
 import { batchInput, eventInput, type EventInput } from './schema.js';
-import { Ingestor, type IngestDeps } from './service.js';
+import type { Ingestor } from './service.js';
 
 function isBatch(body: unknown): boolean {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
 }
 
-export function ingestRouter(deps: IngestDeps): Router {
-  const ingestor = new Ingestor(deps);
+export function ingestRouter(ingestor: Ingestor): Router {
   const router = Router();
   router.post('/v1/events', requireScope('events:write'), async (req, res) => {
     const principal = principalOf(req);

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import type { SinkCache } from './cache.js';
 import type { CreateSinkBody } from './schema.js';
 import { presentSink } from './present.js';
+import type { ConfigAudit } from '../audit/config-audit.js';
 
 export interface SinkServiceDeps {
   db: Database;
@@ -15,6 +16,7 @@ export interface SinkServiceDeps {
   cache: SinkCache;
   /** Channels' HTTP clients and operator settings, for creation hooks (Slack's OAuth exchange). */
   senders: SenderCache;
+  audit: ConfigAudit;
 }
 
 /**
@@ -68,6 +70,9 @@ function assertTenant(principal: Principal, tenantId: string | undefined): void 
   }
 }
 
+/** A sink as the resource of a configuration event. */
+const sinkResource = (sink: { id: string; name: string }) => ({ id: sink.id, type: 'EventSink', name: sink.name });
+
 export class SinkService {
   constructor(private readonly deps: SinkServiceDeps) {}
 
@@ -95,6 +100,7 @@ export class SinkService {
       }),
     );
     this.deps.cache.invalidate(principal.tenantId);
+    await this.deps.audit.record(principal, { action: 'EVENT_SINK_CREATED', resource: sinkResource(sink), detail: { event_sink_type: channel.sinkType, events: sink.events, min_severity: sink.minSeverity, enabled: sink.enabled } });
     return presentSink(sink);
   }
 
@@ -114,16 +120,19 @@ export class SinkService {
   /** Soft delete: the attempt history stays; deliveries not yet sent end `skipped`. */
   async delete(principal: Principal, id: string) {
     const deleted = await this.deps.db.withTenant(principal.tenantId, async (tx) => {
+      const sink = await tx.eventSink.findFirst({ where: { id, deletedAt: null }, select: { id: true, name: true } });
+      // A concurrent delete may have won since the read: only the one that sets deleted_at goes on.
       const { count } = await tx.eventSink.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: new Date(), enabled: false } });
-      if (count === 0) return false;
+      if (!sink || count === 0) return undefined;
       await tx.delivery.updateMany({
         where: { sinkId: id, state: { in: ['pending', 'retrying'] } },
         data: { state: 'skipped', lastErrorCode: 'sink_deleted', finishedAt: new Date(), updatedAt: new Date() },
       });
-      return true;
+      return sink;
     });
     if (!deleted) throw new ApiError(404, 'not_found', 'No event sink with that id.');
     this.deps.cache.invalidate(principal.tenantId);
+    await this.deps.audit.record(principal, { action: 'EVENT_SINK_DELETED', resource: sinkResource(deleted) });
     return { id, tenant_id: principal.tenantId };
   }
 }
