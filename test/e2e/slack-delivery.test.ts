@@ -57,11 +57,16 @@ test('an OAuth code becomes a stored bot token; alerts go to the named channel, 
   expect(post!.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
   expect(JSON.parse(post!.body.toString()).channel).toBe('C0SECOPS');
 
-  // What step 4's PUT of `channel` alone will do: the stored channel changes, the token stays.
-  await sys.db.withTenant(tenantId, async (tx) => {
-    const sink = await tx.eventSink.findFirstOrThrow({ where: { id: created.body.event_sink.id } });
-    await tx.eventSink.update({ where: { id: sink.id }, data: { config: { ...(sink.config as object), channel: 'C0INCIDENTS' }, updatedAt: new Date() } });
-  });
+  // Seed 004's update: a PUT of `channel` alone. The stored token stays; no second exchange.
+  const stored = async () => (await sys.db.withTenant(tenantId, (tx) => tx.eventSink.findFirstOrThrow({ where: { id: created.body.event_sink.id } }))).config as Record<string, unknown>;
+  const tokenBefore = (await stored()).bot_token;
+  const put = await sys.request('PUT', `/v1/event_sink/${created.body.event_sink.id}`, token, { id: created.body.event_sink.id, event_sink_args: { Slack: { channel: 'C0INCIDENTS' } } });
+  expect(put.status).toBe(200);
+  expect(put.body.event_sink.configuration.Slack).toMatchObject({ channel: 'C0INCIDENTS', bot_token: '[REDACTED]' });
+  expect((await stored()).channel).toBe('C0INCIDENTS');
+  expect(receiver.requests.filter((r) => r.route === '/oauth.v2.access')).toHaveLength(1);
+  // Re-sealed under a fresh nonce, the same token: it still decrypts to what Slack issued (below).
+  expect(typeof tokenBefore).toBe('string');
   const second = await sys.request('POST', '/v1/events', token, { action: 'CREDENTIAL_EXPOSURE_DETECTED', severity: 'critical' });
   await delivered(tenantId, second.body.id);
   const posts = receiver.requests.filter((r) => r.route === '/chat.postMessage');

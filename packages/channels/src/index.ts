@@ -42,7 +42,7 @@ export {
 export { SenderCache, type SenderCacheOptions, type StoredSink } from './core/senders.js';
 export { sendOnce, type SendOnceOptions } from './core/send-once.js';
 export { resolveChannelConfig, resolveSecrets, InvalidConfigError } from './core/resolve-config.js';
-export { sealConfig, openConfig, redactConfig, type Cipher, type SinkIdentity } from './core/sealed-config.js';
+export { sealConfig, unsealConfig, openConfig, redactConfig, type Cipher, type SinkIdentity } from './core/sealed-config.js';
 
 // What a send produces.
 export { delivered, type Outcome, type ResponseInfo } from './core/outcome.js';

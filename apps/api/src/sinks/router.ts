@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { principalOf, requireScope } from '../auth/authenticate.js';
 import { parseOrThrow } from '../errors.js';
-import { createSinkBody, sinkIdParam } from './schema.js';
+import { createSinkBody, sinkIdParam, updateSinkBody } from './schema.js';
 import type { SinkService } from './service.js';
 
 export function sinksRouter(service: SinkService): Router {
@@ -18,6 +18,11 @@ export function sinksRouter(service: SinkService): Router {
   router.get('/v1/event_sink/:id', async (req, res) => {
     const { id } = parseOrThrow(sinkIdParam, req.params);
     res.json({ event_sink: await service.get(principalOf(req), id) });
+  });
+  router.put('/v1/event_sink/:id', async (req, res) => {
+    const { id } = parseOrThrow(sinkIdParam, req.params);
+    const body = parseOrThrow(updateSinkBody, req.body);
+    res.json({ event_sink: await service.update(principalOf(req), id, body) });
   });
   router.delete('/v1/event_sink/:id', async (req, res) => {
     const { id } = parseOrThrow(sinkIdParam, req.params);

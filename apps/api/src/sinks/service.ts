@@ -1,11 +1,13 @@
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
-import { assertUrlAllowed, channelBySinkType, PrepareError, sealConfig, sinkTypes, type AnyChannel, type EgressPolicy, type SenderCache } from '@tocsin/channels';
+import { assertUrlAllowed, channelById, channelBySinkType, PrepareError, sealConfig, sinkTypes, unsealConfig, type AnyChannel, type EgressPolicy, type SenderCache } from '@tocsin/channels';
 import type { Database, SecretBox } from '@tocsin/db';
 import { ApiError, parseOrThrow } from '../errors.js';
 import { planAllows, planRequired } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import type { SinkCache } from './cache.js';
-import type { CreateSinkBody } from './schema.js';
+import { eventsRefused, normalizeEvents, type CreateSinkBody, type UpdateSinkBody } from './schema.js';
+import { mergeConfig, withoutMarkers } from './merge.js';
 import { presentSink } from './present.js';
 import type { ConfigAudit } from '../audit/config-audit.js';
 
@@ -41,9 +43,14 @@ function parseArgs(args: Record<string, unknown>): { channel: AnyChannel; input:
  */
 async function storedConfig(channel: AnyChannel, input: Record<string, unknown>, senders: SenderCache): Promise<Record<string, unknown>> {
   if (!channel.create?.needsPrepare(input)) return input;
+  return prepareConfig(channel, channel.create, input, senders);
+}
+
+/** Runs the channel's creation hook; its refusal names the field. */
+async function prepareConfig(channel: AnyChannel, hook: NonNullable<AnyChannel['create']>, input: Record<string, unknown>, senders: SenderCache): Promise<Record<string, unknown>> {
   let prepared: unknown;
   try {
-    prepared = await channel.create.prepare(input, senders.prepareDeps(channel));
+    prepared = await hook.prepare(input, senders.prepareDeps(channel));
   } catch (err) {
     if (!(err instanceof PrepareError)) throw err;
     const status = err.fault === 'operator' ? 503 : 400;
@@ -115,6 +122,74 @@ export class SinkService {
     const sink = await this.deps.db.withTenant(principal.tenantId, (tx) => tx.eventSink.findFirst({ where: { id, deletedAt: null } }));
     if (!sink) throw new ApiError(404, 'not_found', 'No event sink with that id.');
     return presentSink(sink);
+  }
+
+  /**
+   * PUT: what is sent changes, what is omitted is kept (see updateSinkBody). Input is checked
+   * before anything is written: the kind must stay the same, the merged config must pass the
+   * channel's schema and the egress guard, and a creation hook runs when the given fields call
+   * for one (Slack: a new OAuth code). A concurrent update in between is a 409, never a lost write.
+   * Only later events see the new filter; nothing already delivered is sent again.
+   */
+  async update(principal: Principal, id: string, body: UpdateSinkBody) {
+    assertTenant(principal, body.tenant_id);
+    if (body.id !== undefined && body.id !== id) throw new ApiError(400, 'invalid_request', 'The body names another event sink.', [{ path: 'id', message: 'must be the id in the path' }]);
+    const current = await this.deps.db.withTenant(principal.tenantId, (tx) => tx.eventSink.findFirst({ where: { id, deletedAt: null } }));
+    if (!current) throw new ApiError(404, 'not_found', 'No event sink with that id.');
+    const channel = channelById(current.channel)!;
+    if (!planAllows(principal.plan, channel.plan)) throw planRequired(channel.plan, `The ${channel.sinkType} integration`);
+    const events = body.events === undefined ? undefined : normalizeEvents(body.events);
+    const refused = eventsRefused(channel, body.events ?? []);
+    if (refused.length > 0) throw new ApiError(400, 'invalid_request', 'The request has invalid fields.', refused.map((r) => ({ path: `events.${r.index}`, message: r.message })));
+
+    const who = { tenantId: principal.tenantId, sinkId: id };
+    let sealed: Record<string, unknown> | undefined;
+    const changedConfig: string[] = [];
+    if (body.event_sink_args !== undefined) {
+      const [sinkType, raw] = Object.entries(body.event_sink_args)[0]!;
+      if (sinkType !== channel.sinkType) {
+        throw new ApiError(400, 'invalid_request', 'An event sink keeps its type; create a new sink for another.', [{ path: `event_sink_args.${sinkType}`, message: `this sink is ${channel.sinkType}` }]);
+      }
+      const given = parseOrThrow(z.record(z.string(), z.unknown()), raw, ['event_sink_args', sinkType]);
+      const config = await this.#updatedConfig(channel, unsealConfig(channel, current.config as Record<string, unknown>, this.deps.box, who), given);
+      await assertEgress(channel, config, this.deps.egress);
+      sealed = sealConfig(channel, config, this.deps.box, who);
+      changedConfig.push(...Object.keys(given).sort());
+    }
+
+    const enabled = body.enabled ?? current.enabled;
+    const updated = await this.deps.db.withTenant(principal.tenantId, async (tx) => {
+      const { count } = await tx.eventSink.updateMany({
+        where: { id, deletedAt: null, updatedAt: current.updatedAt },
+        data: {
+          ...(body.name === undefined ? {} : { name: body.name }),
+          ...(body.description === undefined ? {} : { description: body.description }),
+          ...(events === undefined ? {} : { events }),
+          ...(body.min_severity === undefined ? {} : { minSeverity: body.min_severity }),
+          ...(sealed === undefined ? {} : { config: sealed as object }),
+          ...(enabled === current.enabled ? {} : { enabled, disabledReason: enabled ? null : 'disabled_by_admin' }),
+        },
+      });
+      return count === 0 ? undefined : tx.eventSink.findFirst({ where: { id } });
+    });
+    if (!updated) throw new ApiError(409, 'conflict', 'The event sink changed or was deleted while this update was prepared; read it again and retry.');
+    this.deps.cache.invalidate(principal.tenantId);
+
+    const changed = [
+      ...(['name', 'description', 'events', 'min_severity'] as const).filter((field) => body[field] !== undefined),
+      ...changedConfig.map((field) => `event_sink_args.${channel.sinkType}.${field}`),
+    ];
+    if (changed.length > 0) await this.deps.audit.record(principal, { action: 'EVENT_SINK_UPDATED', resource: sinkResource(updated), detail: { changed } });
+    if (enabled !== current.enabled) await this.deps.audit.record(principal, { action: enabled ? 'EVENT_SINK_ENABLED' : 'EVENT_SINK_DISABLED', resource: sinkResource(updated), detail: { reason: enabled ? null : 'disabled_by_admin' } });
+    return presentSink(updated);
+  }
+
+  /** The config a PUT stores: the creation hook's when the given fields call for it, else the merge. */
+  async #updatedConfig(channel: AnyChannel, stored: Record<string, unknown>, given: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const path = ['event_sink_args', channel.sinkType];
+    const hookInput = channel.create?.inputSchema.safeParse(withoutMarkers(channel, given));
+    if (channel.create && hookInput?.success && channel.create.needsPrepare(hookInput.data)) return prepareConfig(channel, channel.create, hookInput.data as Record<string, unknown>, this.deps.senders);
+    return parseOrThrow(channel.configSchema, mergeConfig(channel, stored, given), path) as Record<string, unknown>;
   }
 
   /** Soft delete: the attempt history stays; deliveries not yet sent end `skipped`. */

@@ -26,14 +26,19 @@ export function sealConfig(channel: AnyChannel, config: Record<string, unknown>,
   return sealed;
 }
 
-/** Decrypts a stored config, then validates it again (on load, as on save) and wraps its secrets. */
-export function openConfig(channel: AnyChannel, stored: Record<string, unknown>, cipher: Cipher, who: SinkIdentity): Parameters<AnyChannel['open']>[0] {
+/** The stored config with its secret fields decrypted: what an update merges into. */
+export function unsealConfig(channel: AnyChannel, stored: Record<string, unknown>, cipher: Cipher, who: SinkIdentity): Record<string, unknown> {
   const plain = { ...stored };
   for (const field of channel.secretFields) {
     const value = plain[field];
     if (typeof value === 'string') plain[field] = cipher.decrypt(value, aad(who, field));
   }
-  return resolveChannelConfig(channel, plain);
+  return plain;
+}
+
+/** Decrypts a stored config, then validates it again (on load, as on save) and wraps its secrets. */
+export function openConfig(channel: AnyChannel, stored: Record<string, unknown>, cipher: Cipher, who: SinkIdentity): Parameters<AnyChannel['open']>[0] {
+  return resolveChannelConfig(channel, unsealConfig(channel, stored, cipher, who));
 }
 
 /** The stored config as the API shows it: secret fields replaced by a marker. */
