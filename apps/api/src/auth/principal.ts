@@ -11,6 +11,11 @@ export interface Principal {
   subject?: string;
 }
 
+/** The acting token (a service account, in VaultPAM's actor types) or JWT user, as records name actors. */
+export function actorOf(principal: Principal): { id: string | null; type: 'ServiceAccount' | 'User'; name: null } {
+  return principal.tokenId !== undefined ? { id: principal.tokenId, type: 'ServiceAccount', name: null } : { id: principal.subject ?? null, type: 'User', name: null };
+}
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {

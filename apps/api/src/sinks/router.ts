@@ -24,6 +24,10 @@ export function sinksRouter(service: SinkService): Router {
     const body = parseOrThrow(updateSinkBody, req.body);
     res.json({ event_sink: await service.update(principalOf(req), id, body) });
   });
+  router.post('/v1/event_sink/:id/test', async (req, res) => {
+    const { id } = parseOrThrow(sinkIdParam, req.params);
+    res.json({ test: await service.test(principalOf(req), id) });
+  });
   router.delete('/v1/event_sink/:id', async (req, res) => {
     const { id } = parseOrThrow(sinkIdParam, req.params);
     res.json(await service.delete(principalOf(req), id));

@@ -10,6 +10,8 @@ import { eventsRefused, normalizeEvents, type CreateSinkBody, type UpdateSinkBod
 import { mergeConfig, withoutMarkers } from './merge.js';
 import { presentSink } from './present.js';
 import type { ConfigAudit } from '../audit/config-audit.js';
+import type { Logger } from '@tocsin/config';
+import { sendTest } from './test-send.js';
 
 export interface SinkServiceDeps {
   db: Database;
@@ -19,6 +21,7 @@ export interface SinkServiceDeps {
   /** Channels' HTTP clients and operator settings, for creation hooks (Slack's OAuth exchange). */
   senders: SenderCache;
   audit: ConfigAudit;
+  logger: Logger;
 }
 
 /**
@@ -190,6 +193,17 @@ export class SinkService {
     const hookInput = channel.create?.inputSchema.safeParse(withoutMarkers(channel, given));
     if (channel.create && hookInput?.success && channel.create.needsPrepare(hookInput.data)) return prepareConfig(channel, channel.create, hookInput.data as Record<string, unknown>, this.deps.senders);
     return parseOrThrow(channel.configSchema, mergeConfig(channel, stored, given), path) as Record<string, unknown>;
+  }
+
+  /** Sends a test event at the sink's minimum severity now (a disabled sink too), and answers the attempt. */
+  async test(principal: Principal, id: string) {
+    const sink = await this.deps.db.withTenant(principal.tenantId, (tx) => tx.eventSink.findFirst({ where: { id, deletedAt: null } }));
+    if (!sink) throw new ApiError(404, 'not_found', 'No event sink with that id.');
+    const channel = channelById(sink.channel)!;
+    if (!planAllows(principal.plan, channel.plan)) throw planRequired(channel.plan, `The ${channel.sinkType} integration`);
+    const result = await sendTest(this.deps, principal, channel, sink);
+    await this.deps.audit.record(principal, { action: 'EVENT_SINK_TESTED', resource: sinkResource(sink), detail: { test_id: result.id, outcome: result.outcome, status: result.status, error_code: result.error_code } });
+    return result;
   }
 
   /** Soft delete: the attempt history stays; deliveries not yet sent end `skipped`. */
