@@ -7,10 +7,12 @@ import type { Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { authenticate, type BearerVerifier } from './auth/authenticate.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
+import { catalogRouter } from './catalog/router.js';
 import { eventsRouter } from './events/router.js';
 import { healthRouter } from './health/router.js';
 import { ingestRouter } from './ingest/router.js';
 import { Ingestor } from './ingest/service.js';
+import { openapiRouter } from './openapi/router.js';
 import { ConfigAudit } from './audit/config-audit.js';
 import type { SinkCache } from './sinks/cache.js';
 import { sinksRouter } from './sinks/router.js';
@@ -50,6 +52,7 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   app.use(healthRouter(deps.db, deps.producer.connection));
+  app.use(openapiRouter()); // /openapi.json, /docs, then 404/405 for what no route serves, before authentication
   app.use((req, _res, next) => {
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.headers['content-length'] !== '0' && !req.is('application/json')) {
       next(new ApiError(415, 'unsupported_media_type', 'Send Content-Type: application/json.'));
@@ -64,6 +67,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(ingestRouter(ingestor));
   app.use(sinksRouter(new SinkService({ ...deps, audit })));
   app.use(eventsRouter(deps));
+  app.use(catalogRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -33,7 +33,7 @@ function instant(bound: 'from' | 'to') {
   });
 }
 
-const eventsQuery = z
+export const eventsQuery = z
   .strictObject({
     from: instant('from').optional(),
     to: instant('to').optional(),

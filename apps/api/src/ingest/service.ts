@@ -87,6 +87,8 @@ export class Ingestor {
   readonly #commit: GroupCommit<Submission, Stored>;
   /** Enqueues coalesce the same way: one Redis pipeline per round, not one per request. */
   readonly #enqueue: GroupCommit<DueDelivery[], void>;
+  /** Enqueues not yet finished, for `drain`. */
+  readonly #enqueuing = new Set<Promise<void>>();
 
   constructor(private readonly deps: IngestDeps) {
     this.#commit = new GroupCommit((batch) => deps.db.sql((tx) => this.#store(tx, batch)), { lanes: 4, maxBatch: 64 });
@@ -100,9 +102,11 @@ export class Ingestor {
     const events = inputs.map(prepare);
     const stored = await this.#commit.submit({ tenantId, events, receivedAt: new Date() });
     if (stored.deliveries.length > 0) {
-      this.#enqueue
+      const enqueued = this.#enqueue
         .submit(stored.deliveries)
         .catch((err: unknown) => this.deps.logger.warn({ err, count: stored.deliveries.length }, 'enqueue failed; the relay will enqueue'));
+      this.#enqueuing.add(enqueued);
+      void enqueued.finally(() => this.#enqueuing.delete(enqueued));
     }
     return events.map((p) => ({
       id: p.id,
@@ -114,6 +118,11 @@ export class Ingestor {
       deliveries: stored.stored.has(p) ? (stored.perEvent.get(p.id) ?? 0) : 0,
       duplicate: !stored.stored.has(p),
     }));
+  }
+
+  /** Resolves once every enqueue started so far has finished or failed: a short-lived process (the CLI) waits for it before it closes Redis. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.#enqueuing]);
   }
 
   /**
@@ -144,6 +153,8 @@ export class Ingestor {
     const events = submissions.flatMap((s) => s.events.map((e) => ({ ...e, occurredAt: e.input.occurred_at ?? s.receivedAt.toISOString() })));
     // Set-based SQL: one statement for all events, one for all deliveries.
     const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+    // A party sent in part keeps the record's shape: every key present, the missing ones null.
+    const party = (p: EventInput['actor']) => (p === undefined ? null : JSON.stringify({ id: p.id ?? null, type: p.type ?? null, name: p.name ?? null }));
     const { rows: created } = await tx.query<{ id: string }>(
       `INSERT INTO audit_event (tenant_id, id, action, title, category, severity, level, catalog, actor, resource, source_ip, detail, occurred_at)
        SELECT $1::uuid, e.* FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
@@ -159,8 +170,8 @@ export class Ingestor {
         events.map((p) => p.severity),
         events.map((p) => p.level),
         events.map((p) => p.entry !== undefined),
-        events.map((p) => json(p.input.actor)),
-        events.map((p) => json(p.input.resource)),
+        events.map((p) => party(p.input.actor)),
+        events.map((p) => party(p.input.resource)),
         events.map((p) => p.input.source_ip ?? null),
         events.map((p) => JSON.stringify(p.input.detail ?? {})),
         events.map((p) => p.occurredAt),
