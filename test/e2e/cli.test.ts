@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadConfig } from '@tocsin/config';
+import { Database } from '@tocsin/db';
 import { createTestDatabase, type TestDatabase } from '@tocsin/db/testing';
 
 const run = promisify(execFile);
@@ -39,4 +40,46 @@ test('an unknown scope is refused', async () => {
     (e: { code: number; stderr: string }) => e,
   );
   expect(failed).toMatchObject({ code: 1 });
+});
+
+const fails = (args: string[]) => run(process.execPath, [BIN, ...args], { env: env() }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+
+test('tenant list shows every tenant with its plan, as JSON and as a table', async () => {
+  const made = await Promise.all(
+    (['free', 'enterprise'] as const).map(async (plan) => JSON.parse((await run(process.execPath, [BIN, 'tenant', 'create', '--name', `list-${plan}`, '--plan', plan, '--json'], { env: env() })).stdout).tenant_id as string),
+  );
+  const { tenants } = JSON.parse((await run(process.execPath, [BIN, 'tenant', 'list', '--json'], { env: env() })).stdout);
+  expect(tenants).toEqual(expect.arrayContaining([
+    { tenant_id: made[0], name: 'list-free', plan: 'free', created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    { tenant_id: made[1], name: 'list-enterprise', plan: 'enterprise', created_at: expect.any(String) },
+  ]));
+  const table = (await run(process.execPath, [BIN, 'tenant', 'list'], { env: env() })).stdout.split('\n');
+  expect(table[0]).toMatch(/^TENANT\s+PLAN\s+CREATED\s+NAME$/);
+  expect(table.find((line) => line.startsWith(made[1]!))).toMatch(/\senterprise\s.*\slist-enterprise$/);
+});
+
+test('tenant set-plan refuses a bad plan, a bad id and an unknown tenant, naming what is wrong', async () => {
+  expect(await fails(['tenant', 'set-plan', '--tenant', '00000000-0000-4000-8000-000000000000', '--plan', 'platinum'])).toMatchObject({ code: 1, stderr: expect.stringContaining('--plan must be one of free, team, enterprise') });
+  expect(await fails(['tenant', 'set-plan', '--tenant', 'acme', '--plan', 'team'])).toMatchObject({ code: 1, stderr: expect.stringContaining('--tenant') });
+  expect(await fails(['tenant', 'set-plan', '--tenant', '00000000-0000-4000-8000-000000000000', '--plan', 'team'])).toMatchObject({ code: 1, stderr: expect.stringContaining('no tenant') });
+});
+
+test('tenant create and token create are audited with the operator as actor, never the token', async () => {
+  const created = JSON.parse((await run(process.execPath, [BIN, 'tenant', 'create', '--name', 'audited', '--plan', 'team', '--json'], { env: env() })).stdout);
+  const token = JSON.parse((await run(process.execPath, [BIN, 'token', 'create', '--tenant', created.tenant_id, '--scopes', 'events:write', '--name', 'ci', '--json'], { env: env() })).stdout);
+  const database = new Database({ url: db.url, role: 'tocsin_app', poolSize: 1 });
+  try {
+    const events = await database.withTenant(created.tenant_id, (tx) => tx.auditEvent.findMany({ orderBy: { seq: 'asc' } }));
+    const operator = expect.objectContaining({ id: 'cli', type: 'PlatformAdmin' });
+    expect(events.map((e) => [e.action, e.actor, (e.resource as { name: string }).name])).toEqual([
+      ['TOCSIN_API_TOKEN_CREATED', operator, 'initial admin token'],
+      ['TOCSIN_API_TOKEN_CREATED', operator, 'ci'],
+    ]);
+    expect(events[1]!.detail).toEqual({ prefix: token.prefix, scopes: ['events:write'] });
+    const stored = JSON.stringify(events.map(({ actor, resource, detail }) => ({ actor, resource, detail })));
+    expect(stored).not.toContain(token.token);
+    expect(stored).not.toContain(created.token);
+  } finally {
+    await database.close();
+  }
 });

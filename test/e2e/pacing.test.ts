@@ -22,6 +22,8 @@ test('a burst to one sink is spread at its rate, and waiting costs no attempt', 
   const created = await sys.request('POST', '/v1/event_sink', token, {
     name: 'on-call',
     event_sink_args: { PagerDuty: { routing_key: 'R0UT1NGKEY0123456789abcdefABCDEF', api_url: receiver.url } },
+    // Only the burst's action: with `*` the sink would also get its own EVENT_SINK_CREATED audit event.
+    events: ['CREDENTIAL_EXPOSURE_DETECTED'],
   });
   expect(created.status).toBe(201);
   const posted = await sys.request('POST', '/v1/events', token, {

@@ -35,7 +35,7 @@ describe('Redis stopped while events are posted', () => {
     const receiver = await startReceiver();
     try {
       const { tenantId, token } = await sys.tenant('team');
-      const sink = await sys.request('POST', '/v1/event_sink', token, { name: 'r', event_sink_args: { Webhook: { url: receiver.url } } });
+      const sink = await sys.request('POST', '/v1/event_sink', token, { name: 'r', event_sink_args: { Webhook: { url: receiver.url } }, events: ['HONEYTOKEN_TRIPPED'] });
       expect(sink.status).toBe(201);
 
       await redis.stop();
@@ -96,7 +96,7 @@ describe('a worker killed with SIGKILL while deliveries are in flight', () => {
     const receiver = await startReceiver({ defaultResponse: { status: 200, delayMs: 100 } });
     try {
       const { tenantId, token } = await sys.tenant('team');
-      expect((await sys.request('POST', '/v1/event_sink', token, { name: 'k', event_sink_args: { Webhook: { url: receiver.url } } })).status).toBe(201);
+      expect((await sys.request('POST', '/v1/event_sink', token, { name: 'k', event_sink_args: { Webhook: { url: receiver.url } }, events: ['HONEYTOKEN_TRIPPED'] })).status).toBe(201);
       const key = sys.encryptionKey;
       const first = spawnWorker(key);
       expect(await postMany(sys, token, 500)).toEqual(Array(500).fill(202));
@@ -128,7 +128,7 @@ describe('a receiver that takes 5 s per request', () => {
     const receiver = await startReceiver({ defaultResponse: { status: 200, delayMs: 5_000 } });
     try {
       const { token } = await sys.tenant('team');
-      await sys.request('POST', '/v1/event_sink', token, { name: 's', event_sink_args: { Webhook: { url: receiver.url } } });
+      await sys.request('POST', '/v1/event_sink', token, { name: 's', event_sink_args: { Webhook: { url: receiver.url } }, events: ['HONEYTOKEN_TRIPPED'] });
       const statuses: number[] = [];
       for (let i = 0; i < 50; i++) statuses.push((await sys.request('POST', '/v1/events', token, { action: 'HONEYTOKEN_TRIPPED' })).status);
       expect(statuses).toEqual(Array(50).fill(202));

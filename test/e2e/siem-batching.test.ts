@@ -47,7 +47,8 @@ function hecEvents(req: ReceivedRequest): { event: { id: string; detail: Record<
 }
 
 async function splunkSink(receiver: Receiver): Promise<string> {
-  const res = await sys.request('POST', '/v1/event_sink', tenant.token, { name: 'splunk', event_sink_args: { Splunk: { url: receiver.url, token: TOKEN } } });
+  // Only the posted action: with `*` the sink would also get its own EVENT_SINK_CREATED audit event.
+  const res = await sys.request('POST', '/v1/event_sink', tenant.token, { name: 'splunk', event_sink_args: { Splunk: { url: receiver.url, token: TOKEN } }, events: ['HONEYTOKEN_TRIPPED'] });
   expect(res.status).toBe(201);
   return res.body.event_sink.id;
 }

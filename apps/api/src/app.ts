@@ -6,6 +6,7 @@ import type { Database, SecretBox } from '@tocsin/db';
 import type { Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { authenticate, type BearerVerifier } from './auth/authenticate.js';
+import type { AuthChanges } from './auth/auth-changes.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
 import { catalogRouter } from './catalog/router.js';
 import { eventsRouter } from './events/router.js';
@@ -14,9 +15,12 @@ import { ingestRouter } from './ingest/router.js';
 import { Ingestor } from './ingest/service.js';
 import { openapiRouter } from './openapi/router.js';
 import { ConfigAudit } from './audit/config-audit.js';
+import { deliveriesRouter } from './deliveries/router.js';
 import type { SinkCache } from './sinks/cache.js';
 import { sinksRouter } from './sinks/router.js';
 import { SinkService } from './sinks/service.js';
+import { tokensRouter } from './tokens/router.js';
+import { TokenService } from './tokens/service.js';
 
 export interface ApiDeps {
   db: Database;
@@ -30,6 +34,8 @@ export interface ApiDeps {
   relayGraceMs: number;
   /** Verifies bearer credentials that are not API tokens (user JWTs). */
   jwt?: BearerVerifier;
+  /** Token revocations and plan changes, shared with every other api process. */
+  authChanges?: AuthChanges;
   /** Signs Events API cursors (see events/cursor-key.ts). */
   cursorKey: Buffer;
   /** Events API: bound on an ingest transaction's duration. @defaultValue 10000 */
@@ -61,11 +67,13 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
-  app.use(authenticate(deps.db, deps.jwt));
+  app.use(authenticate(deps));
   const ingestor = new Ingestor(deps);
   const audit = new ConfigAudit(ingestor, deps.logger);
   app.use(ingestRouter(ingestor));
   app.use(sinksRouter(new SinkService({ ...deps, audit })));
+  app.use(tokensRouter(new TokenService({ ...deps, audit })));
+  app.use(deliveriesRouter({ ...deps, audit }));
   app.use(eventsRouter(deps));
   app.use(catalogRouter());
   app.use(notFound);

@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { createJwtVerifier, jwtSettingsFrom } from './auth/jwt.js';
 import { cursorKeyFrom } from './events/cursor-key.js';
 import { SinkCache } from './sinks/cache.js';
+import { AuthChanges } from './auth/auth-changes.js';
 
 export interface RunningApi {
   server: Server;
@@ -25,6 +26,7 @@ export async function startApi(config: Config, box: SecretBox, logger: Logger): 
   pubsub.pub.on('error', () => undefined);
   pubsub.sub.on('error', () => undefined);
   const cache = new SinkCache(5_000, pubsub.pub, pubsub.sub);
+  const authChanges = new AuthChanges(pubsub.pub, pubsub.sub);
   const app = createApp({
     db,
     box,
@@ -34,7 +36,8 @@ export async function startApi(config: Config, box: SecretBox, logger: Logger): 
     senders: new SenderCache({ cipher: box, egressAllow: config.TOCSIN_EGRESS_ALLOW, settings: channelSettingsOf(config) }),
     logger,
     relayGraceMs: config.TOCSIN_RELAY_GRACE_MS,
-    jwt: jwtSettings && createJwtVerifier(jwtSettings, db, logger),
+    jwt: jwtSettings && createJwtVerifier(jwtSettings, db, logger, authChanges),
+    authChanges,
     cursorKey: cursorKeyFrom(config, box),
     eventsSettleMs: config.TOCSIN_EVENTS_SETTLE_MS,
   });

@@ -5,6 +5,9 @@ import { commands } from './commands/index.js';
 const USAGE = `Usage: tocsin <command> [options]
 
   tenant create --name N [--plan free|team|enterprise] [--json]
+  tenant list [--json]    every tenant with its plan
+  tenant set-plan --tenant ID --plan free|team|enterprise [--json]
+                          a downgrade disables (never deletes) the sinks the plan does not allow
   token create --tenant ID --scopes events:write,events:read,sinks:admin,admin [--name N] [--json]
   migrate                 apply database migrations
   api                     run the HTTP api

@@ -7,7 +7,10 @@ import type { Outcome } from '@tocsin/channels';
 const MAX_MESSAGE = 1_000;
 
 export interface Claimed {
+  /** This attempt's number: it keeps counting across manual re-sends. */
   attempt: number;
+  /** Attempts made before the last manual re-send (0 if none): automatic retries count from here. */
+  attemptsAtRetry: number;
   /** The sink as stored; `version` (its updated_at) tells a cached sender that it changed. */
   sink: { id: string; channel: string; config: Record<string, unknown>; version: string };
   event: EventRecord;
@@ -66,12 +69,12 @@ export class DeliveryStore {
   }
 
   async #claim(tx: SqlTx, tenantId: string, group: Ref[]): Promise<ClaimResult[]> {
-    const { rows: claimed } = await tx.query<{ id: string; attempts: number; event_id: string; sink_id: string }>(
+    const { rows: claimed } = await tx.query<{ id: string; attempts: number; attempts_at_retry: number; event_id: string; sink_id: string }>(
       `UPDATE delivery SET state = 'in_flight', attempts = attempts + 1, updated_at = now(),
               next_attempt_at = now() + make_interval(secs => $2::float8)
         WHERE id = ANY($1::uuid[])
           AND (state IN ('pending', 'retrying') OR (state = 'in_flight' AND updated_at <= now() - make_interval(secs => $2::float8)))
-       RETURNING id, attempts, event_id, sink_id`,
+       RETURNING id, attempts, attempts_at_retry, event_id, sink_id`,
       [group.map((g) => g.deliveryId), this.leaseMs / 1000],
     );
     if (claimed.length === 0) return group.map(() => ({ kind: 'finished' }));
@@ -97,7 +100,7 @@ export class DeliveryStore {
         results.set(c.id, { kind: 'skipped' });
         continue;
       }
-      results.set(c.id, { kind: 'claimed', claim: { attempt: c.attempts, sink: { id: sink.id, channel: sink.channel, config: sink.config, version: sink.version }, event: toEventRecord(event) } });
+      results.set(c.id, { kind: 'claimed', claim: { attempt: c.attempts, attemptsAtRetry: c.attempts_at_retry, sink: { id: sink.id, channel: sink.channel, config: sink.config, version: sink.version }, event: toEventRecord(event) } });
     }
     if (skipped.length > 0) {
       await tx.query(

@@ -25,9 +25,14 @@ export interface ProcessorDeps {
 /** What a batch job did, kept by BullMQ as its return value so the dashboard shows it. */
 export type BatchSummary = Record<'delivered' | 'retrying' | 'failed' | 'skipped' | 'finished', number>;
 
-/** What the attempt means for the delivery, from the outcome and PostgreSQL's attempt count. */
-function decide(outcome: Outcome, attempt: number, deps: ProcessorDeps): { decision: Decision; next: AttemptRecord['next'] } {
+/**
+ * What the attempt means for the delivery, from the outcome and PostgreSQL's attempt count. The
+ * count starts again at a manual re-send (retry, recover): an admin's retry gets the full set of
+ * automatic retries and the backoff starts from its first step, while attempt numbers go on.
+ */
+export function decide(outcome: Outcome, claim: Pick<Claimed, 'attempt' | 'attemptsAtRetry'>, deps: Pick<ProcessorDeps, 'maxAttempts' | 'retryBaseMs' | 'relayGraceMs'>): { decision: Decision; next: AttemptRecord['next'] } {
   if (outcome.kind === 'delivered') return { decision: { kind: 'done' }, next: { state: 'delivered' } };
+  const attempt = claim.attempt - claim.attemptsAtRetry;
   if (outcome.kind === 'retryable' && attempt < deps.maxAttempts) {
     const delayMs = retryDelayMs(attempt, deps.retryBaseMs, outcome.retryAfterMs);
     return { decision: { kind: 'retry', delayMs, reason: outcome.reason }, next: { state: 'retrying', at: new Date(Date.now() + delayMs + deps.relayGraceMs) } };
@@ -58,7 +63,7 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
     const startedAt = new Date();
     const outcome = batcher ? await batcher.add(sink, item) : (await send(sink, [item]))[0]!;
     const durationMs = Date.now() - startedAt.getTime();
-    const { decision, next } = decide(outcome, claim.attempt, deps);
+    const { decision, next } = decide(outcome, claim, deps);
     await deps.store.record(tenantId, deliveryId, { attempt: claim.attempt, startedAt, durationMs, outcome, next });
     log(outcome, next, { deliveryId, sinkId: claim.sink.id, channel: channel.id, attempt: claim.attempt, durationMs });
     return { decision, next };

@@ -54,9 +54,9 @@ export class Relay {
       // Claim and enqueue in one transaction: if Redis refuses, the claim rolls back and the rows
       // stay due, so the next round (not the recheck interval) picks them up.
       const count = await this.db.prisma.$transaction(async (tx) => {
-        const due = await tx.$queryRaw<{ id: string; tenant_id: string; channel: string; sink_id: string }[]>`
-          SELECT id, tenant_id, channel, sink_id FROM tocsin_claim_due_deliveries(${batch}::int, make_interval(secs => ${this.options.recheckMs / 1000}::float8))`;
-        if (due.length > 0) await this.producer.enqueue(due.map((d) => ({ id: d.id, tenantId: d.tenant_id, channel: d.channel, sinkId: d.sink_id })));
+        const due = await tx.$queryRaw<{ id: string; tenant_id: string; channel: string; sink_id: string; manual_retries: number }[]>`
+          SELECT id, tenant_id, channel, sink_id, manual_retries FROM tocsin_claim_due_deliveries(${batch}::int, make_interval(secs => ${this.options.recheckMs / 1000}::float8))`;
+        if (due.length > 0) await this.producer.enqueue(due.map((d) => ({ id: d.id, tenantId: d.tenant_id, channel: d.channel, sinkId: d.sink_id, round: d.manual_retries })));
         return due.length;
       });
       total += count;

@@ -39,4 +39,15 @@ export interface DueDelivery {
   sinkId: string;
   /** The channel id: which queue. */
   channel: string;
+  /**
+   * How many times an admin has re-sent it (retry, recover); 0 or absent before that. A finished
+   * one-delivery job keeps its id in Redis (so the relay cannot add it twice), which would make
+   * re-adding a re-sent delivery a no-op: each round has its own job id, see {@link singleJobId}.
+   */
+  round?: number;
+}
+
+/** The job id of a one-delivery job: the delivery id, then `<id>.r<round>` for each manual re-send. */
+export function singleJobId(d: Pick<DueDelivery, 'id' | 'round'>): string {
+  return d.round ? `${d.id}.r${d.round}` : d.id;
 }

@@ -2,7 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { channelById } from '@tocsin/channels';
 import { queueName } from './names.js';
-import type { BatchJobData, DueDelivery, JobData } from './job.js';
+import { singleJobId, type BatchJobData, type DueDelivery, type JobData } from './job.js';
 
 export interface ProducerOptions {
   redisUrl: string;
@@ -71,7 +71,7 @@ export class Producer {
   }
 
   #single(d: DueDelivery) {
-    return { name: 'deliver', data: { delivery_id: d.id, tenant_id: d.tenantId, sink_id: d.sinkId } satisfies JobData, opts: { ...this.#jobOptions, jobId: d.id } };
+    return { name: 'deliver', data: { delivery_id: d.id, tenant_id: d.tenantId, sink_id: d.sinkId } satisfies JobData, opts: { ...this.#jobOptions, jobId: singleJobId(d) } };
   }
 
   #batches(ofSink: DueDelivery[], size: number) {

@@ -15,8 +15,17 @@ export interface ConfigChange {
 }
 
 /**
+ * A change made by an operator of the Tocsin deployment (the CLI), not by a tenant's token or
+ * user: e.g. a plan change that disables sinks. Its actor is `{type: 'PlatformAdmin', id}`.
+ */
+export interface OperatorActing {
+  tenantId: string;
+  operator: string;
+}
+
+/**
  * Writes each configuration change into the tenant's own audit stream as a typed event, with
- * the acting API token (a service account) or JWT user as actor: it shows in the Events API and
+ * the acting API token (a service account), JWT user or operator as actor: it shows in the Events API and
  * is pushed like any other event. The change is committed first; if storing the event then
  * fails, the change stands and the failure is logged as an error with what was changed.
  */
@@ -26,8 +35,13 @@ export class ConfigAudit {
     private readonly logger: Logger,
   ) {}
 
-  async record(principal: Principal, change: ConfigChange): Promise<void> {
-    const actor = principal.tokenId !== undefined ? { id: principal.tokenId, type: 'ServiceAccount' } : { id: principal.subject ?? null, type: 'User' };
+  async record(principal: Principal | OperatorActing, change: ConfigChange): Promise<void> {
+    const actor =
+      'operator' in principal
+        ? { id: principal.operator, type: 'PlatformAdmin' }
+        : principal.tokenId !== undefined
+          ? { id: principal.tokenId, type: 'ServiceAccount' }
+          : { id: principal.subject ?? null, type: 'User' };
     try {
       await this.ingestor.ingest(principal.tenantId, [
         { action: change.action, severity: undefined, actor, resource: { id: change.resource.id, type: change.resource.type, name: change.resource.name ?? null }, detail: change.detail ?? {} },

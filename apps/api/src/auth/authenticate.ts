@@ -1,22 +1,43 @@
 import type { Request, RequestHandler } from 'express';
-import type { Database } from '@tocsin/db';
+import { sqlSetTenant, type Database } from '@tocsin/db';
+import type { Logger } from '@tocsin/config';
 import { ApiError } from '../errors.js';
 import { TtlCache } from '../ttl-cache.js';
+import { AuthCache } from './auth-cache.js';
+import type { AuthChanges } from './auth-changes.js';
 import { PLAN_RANK, type Plan, type Principal } from './principal.js';
 import { TOKEN_PREFIX, hasScope, hashToken, type Scope } from './tokens.js';
 
 /** A verifier for a non-token bearer credential (user JWTs, see the Events API). */
 export type BearerVerifier = (credential: string) => Promise<Principal | undefined>;
 
-const CACHE_MS = 10_000;
+/**
+ * How often a token's `last_used_at` is written, at most, per api process: "last used" to the
+ * minute, without a write per request.
+ */
+export const LAST_USED_EVERY_MS = 60_000;
+
+export interface AuthenticateDeps {
+  db: Database;
+  logger: Logger;
+  /** Verifies bearer credentials that are not API tokens (user JWTs). */
+  jwt?: BearerVerifier;
+  /** Revocations and plan changes, from this and every other api process. */
+  authChanges?: AuthChanges;
+}
 
 /**
  * Resolves `Authorization: Bearer …` to a Principal. API tokens are looked up by hash through a
  * narrow SECURITY DEFINER function (the tenant is not known yet, so RLS would hide the row).
- * Lookups are cached briefly: revocation takes effect within CACHE_MS.
+ * Lookups are cached per process and dropped when a token is revoked or its tenant's plan
+ * changes, here or in any other process (auth-changes.ts); the cache's TTL is the bound only
+ * while Redis is down.
  */
-export function authenticate(db: Database, jwt?: BearerVerifier): RequestHandler {
-  const cache = new TtlCache<string, Principal | undefined>(CACHE_MS);
+export function authenticate({ db, logger, jwt, authChanges }: AuthenticateDeps): RequestHandler {
+  const cache = new AuthCache<Principal | undefined>(authChanges, (change, _key, p) =>
+    p !== undefined && (('tokenId' in change && change.tokenId === p.tokenId) || ('tenantId' in change && change.tenantId === p.tenantId)),
+  );
+  const touched = new TtlCache<string, true>(LAST_USED_EVERY_MS);
 
   async function lookup(token: string): Promise<Principal | undefined> {
     const key = hashToken(token);
@@ -28,6 +49,22 @@ export function authenticate(db: Database, jwt?: BearerVerifier): RequestHandler
     });
   }
 
+  /** Records the use, once per LAST_USED_EVERY_MS per token and process; never holds up the request. */
+  function touch({ tenantId, tokenId }: Principal): void {
+    if (tokenId === undefined) return;
+    void touched.get(tokenId, async () => {
+      db.sql(async (tx) => {
+        await sqlSetTenant(tx, tenantId);
+        // The condition keeps many api processes from each writing the same minute.
+        await tx.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`, [
+          tokenId,
+          LAST_USED_EVERY_MS / 1000,
+        ]);
+      }).catch((err: unknown) => logger.warn({ err, tokenId }, 'could not record when a token was last used'));
+      return true;
+    });
+  }
+
   return async (req, _res, next) => {
     try {
       const header = req.get('authorization') ?? '';
@@ -36,6 +73,7 @@ export function authenticate(db: Database, jwt?: BearerVerifier): RequestHandler
       const credential = match[1];
       const principal = credential.startsWith(TOKEN_PREFIX) ? await lookup(credential) : await jwt?.(credential);
       if (!principal) throw new ApiError(401, 'unauthenticated', 'The credential is not valid.', [], { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      touch(principal);
       req.principal = principal;
       next();
     } catch (err) {

@@ -5,16 +5,17 @@ import type { Database } from '@tocsin/db';
 import { ApiError } from '../errors.js';
 import type { BearerVerifier } from './authenticate.js';
 import type { Plan, Principal } from './principal.js';
-import { TtlCache } from '../ttl-cache.js';
+import { AuthCache } from './auth-cache.js';
+import type { AuthChanges } from './auth-changes.js';
+import { SCOPES } from './tokens.js';
 
 /** Algorithms accepted per key source; anything else (including `none`) is refused. */
 const HMAC_ALGORITHMS = ['HS256'];
 const JWKS_ALGORITHMS = ['RS256'];
 /** Leeway for clock skew between the issuer and us on exp/nbf/iat. */
 const CLOCK_TOLERANCE_S = 5;
-/** A user JWT reads the Events API and nothing else. */
-const JWT_SCOPES = ['events:read'] as const;
-const PLAN_CACHE_MS = 10_000;
+/** What a user JWT may do when its claims name no scope: read the Events API. */
+const DEFAULT_JWT_SCOPES = ['events:read'] as const;
 
 /** jose errors that say "this token is not acceptable" (401), as opposed to "the key set is unreachable" (503). */
 const INVALID_TOKEN = new Set<string>([
@@ -66,10 +67,11 @@ export function jwtSettingsFrom(config: Config): JwtSettings | undefined {
  * JWKS), `iss`, `aud`, `exp` (required), then maps the tenant claim to a Principal whose plan is
  * read from the tenant row. Returns undefined for every unacceptable token (the caller answers 401).
  */
-export function createJwtVerifier(settings: JwtSettings, db: Database, logger: Logger): BearerVerifier {
+export function createJwtVerifier(settings: JwtSettings, db: Database, logger: Logger, changes?: AuthChanges): BearerVerifier {
   const secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
   const jwks: JWTVerifyGetKey | undefined = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : undefined;
-  const plans = new TtlCache<string, Plan | undefined>(PLAN_CACHE_MS);
+  // Keyed by tenant: a plan change drops its entry here and in every other api process.
+  const plans = new AuthCache<Plan | undefined>(changes, (change, tenantId) => 'tenantId' in change && change.tenantId === tenantId);
 
   const planOf = (tenantId: string): Promise<Plan | undefined> =>
     plans.get(tenantId, async () => {
@@ -105,6 +107,22 @@ export function createJwtVerifier(settings: JwtSettings, db: Database, logger: L
     if (!tenantId.success) return undefined;
     const plan = await planOf(tenantId.data);
     if (!plan) return undefined;
-    return { tenantId: tenantId.data, scopes: JWT_SCOPES, plan, ...(payload.sub ? { subject: payload.sub } : {}) };
+    return { tenantId: tenantId.data, scopes: scopesOf(payload), plan, ...(payload.sub ? { subject: payload.sub } : {}) };
   };
+}
+
+/** A space-separated string (RFC 8693's `scope`, Entra ID's `scp`) or an array of strings (Okta's `scp`). */
+const scopeClaim = z.union([z.string().transform((s) => s.split(' ').filter(Boolean)), z.array(z.string())]);
+
+/**
+ * The scopes a user JWT grants: its `scope` claim, else its `scp` claim, intersected with
+ * Tocsin's scopes (an identity provider's other scopes mean nothing here). A token that names
+ * no scope claim gets events:read; one whose claim names none of Tocsin's gets none.
+ */
+export function scopesOf(payload: Record<string, unknown>): readonly string[] {
+  const raw = payload.scope ?? payload.scp;
+  if (raw === undefined) return DEFAULT_JWT_SCOPES;
+  const parsed = scopeClaim.safeParse(raw);
+  if (!parsed.success) return [];
+  return SCOPES.filter((s) => parsed.data.includes(s));
 }

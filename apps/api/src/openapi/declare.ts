@@ -9,6 +9,8 @@ export const TAGS = {
   Events: 'Send audit events (POST /v1/events).',
   'Events API': 'Read the tenant’s audit stream (enterprise).',
   'Event sinks': 'Integrations that receive the tenant’s events.',
+  Deliveries: 'What happened to each event at each sink, and re-sending what failed.',
+  'API tokens': 'Credentials for this tenant (shown once).',
   Catalog: 'The typed events and their vocabularies.',
   Operations: 'Liveness, readiness and this document.',
 } as const;

@@ -4,6 +4,8 @@ import { DEFAULT_LIMIT, MAX_LIMIT, eventsQuery } from '../events/query.js';
 import { NDJSON } from '../events/ndjson.js';
 import { MAX_BATCH } from '../ingest/schema.js';
 import { createSinkBody, sinkIdParam, updateSinkBody } from '../sinks/schema.js';
+import { deliveryDetailResponse, deliveryIdParam, deliveryListQuery, deliveryListResponse, recoverBody, recoverResponse, retryBody, sinkDeliveriesParams } from '../deliveries/schema.js';
+import { apiTokenEnvelope, apiTokenList, apiTokenRevoked, createTokenBody, listTokensQuery, tokenIdParam } from '../tokens/schema.js';
 import { json, type RouteDeclaration } from './declare.js';
 import {
   deletedSink,
@@ -132,6 +134,91 @@ export const ROUTES: readonly RouteDeclaration[] = [
     access: 'sinks:admin',
     params: sinkIdParam,
     responses: { 200: { description: 'Deleted.', content: json(deletedSink) } },
+  },
+
+  // Deliveries
+  {
+    method: 'get',
+    path: '/v1/event_sink/{id}/deliveries',
+    operationId: 'listSinkDeliveries',
+    tag: 'Deliveries',
+    summary: 'The sink’s deliveries, newest first',
+    description: 'Cursor-paginated; `state` and `since` filter. Follow `next_cursor` (with the same filters) until it is null.',
+    access: 'sinks:admin',
+    params: sinkDeliveriesParams,
+    query: deliveryListQuery,
+    responses: { 200: { description: 'A page of deliveries.', content: json(deliveryListResponse) } },
+    errors: { 400: ['invalid_cursor'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/deliveries/{id}',
+    operationId: 'getDelivery',
+    tag: 'Deliveries',
+    summary: 'One delivery with every attempt',
+    access: 'sinks:admin',
+    params: deliveryIdParam,
+    responses: { 200: { description: 'The delivery, its event’s summary and its attempt log.', content: json(deliveryDetailResponse) } },
+  },
+  {
+    method: 'post',
+    path: '/v1/deliveries/{id}/retry',
+    operationId: 'retryDelivery',
+    tag: 'Deliveries',
+    summary: 'Re-send a failed or skipped delivery now',
+    description: 'Queued with a fresh set of automatic retries. The sink must exist and be enabled.',
+    access: 'sinks:admin',
+    params: deliveryIdParam,
+    body: retryBody,
+    responses: { 202: { description: 'Queued.', content: json(deliveryDetailResponse) } },
+    errors: { 403: ['plan_required'], 409: ['already_delivered', 'delivery_in_flight', 'delivery_scheduled', 'sink_disabled', 'sink_deleted'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/event_sink/{id}/recover',
+    operationId: 'recoverSinkDeliveries',
+    tag: 'Deliveries',
+    summary: 'Re-send every failed delivery of the sink since a time',
+    description: 'At most 10,000 per call, oldest first; `truncated: true` means call again with the same `since`.',
+    access: 'sinks:admin',
+    params: sinkDeliveriesParams,
+    body: recoverBody,
+    responses: { 202: { description: 'How many were queued.', content: json(recoverResponse) } },
+    errors: { 403: ['plan_required'], 409: ['sink_disabled', 'sink_deleted'] },
+  },
+
+  // API tokens
+  {
+    method: 'get',
+    path: '/v1/tokens',
+    operationId: 'listApiTokens',
+    tag: 'API tokens',
+    summary: 'The tenant’s API tokens (never the tokens themselves)',
+    access: 'admin',
+    query: listTokensQuery,
+    responses: { 200: { description: 'Oldest first; revoked ones are not listed.', content: json(apiTokenList) } },
+  },
+  {
+    method: 'post',
+    path: '/v1/tokens',
+    operationId: 'createApiToken',
+    tag: 'API tokens',
+    summary: 'Create an API token (shown once)',
+    access: 'admin',
+    body: createTokenBody,
+    responses: { 201: { description: 'The token, in this answer only.', content: json(apiTokenEnvelope) } },
+    errors: { 403: ['insufficient_scope'] },
+  },
+  {
+    method: 'delete',
+    path: '/v1/tokens/{id}',
+    operationId: 'revokeApiToken',
+    tag: 'API tokens',
+    summary: 'Revoke an API token',
+    description: 'Refused by every api process within seconds.',
+    access: 'admin',
+    params: tokenIdParam,
+    responses: { 200: { description: 'Revoked.', content: json(apiTokenRevoked) } },
   },
 
   // Catalog

@@ -28,7 +28,9 @@ export class SinkCache {
     this.#entries = new TtlCache(ttlMs);
     if (sub) {
       sub.subscribe(CHANNEL).catch(() => undefined);
-      sub.on('message', (_channel: string, tenantId: string) => this.#entries.delete(tenantId));
+      sub.on('message', (channel: string, tenantId: string) => {
+        if (channel === CHANNEL) this.#entries.delete(tenantId);
+      });
     }
   }
 

@@ -1,12 +1,14 @@
 import { apiCommand, startCommand, workerCommand } from './serve.js';
 import { exportCommand } from './export.js';
 import { migrateCommand } from './migrate.js';
-import { tenantCreate, tokenCreate } from './tenants.js';
+import { tenantCreate, tenantList, tenantSetPlan, tokenCreate } from './tenants.js';
 
 export type Command = (argv: string[]) => Promise<number>;
 
 export const commands: Record<string, Command> = {
   'tenant create': tenantCreate,
+  'tenant list': tenantList,
+  'tenant set-plan': tenantSetPlan,
   'token create': tokenCreate,
   migrate: migrateCommand,
   api: apiCommand,

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { ApiError, type ErrorDetail } from '../errors.js';
+import { MAX_LIMIT } from '../events/query.js';
+import type { presentAttempt, presentDelivery, presentDeliveryDetail } from './present.js';
+
+/** Every state a delivery can be in (the delivery_state_check constraint). */
+export const DELIVERY_STATES = ['pending', 'in_flight', 'retrying', 'delivered', 'failed', 'skipped'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/**
+ * Most failed deliveries one recover call re-sends. A bigger backlog takes more calls with the
+ * same `since` (each re-sends the oldest still failed); the answer says when one was cut short.
+ */
+export const MAX_RECOVER = 10_000;
+
+const timestamp = z.iso.datetime({ offset: true, message: 'must be a timestamp with an offset (2026-06-01T10:00:00Z)' }).transform((value) => new Date(value));
+
+/** `/v1/event_sink/{id}/deliveries` and `/v1/event_sink/{id}/recover`. */
+export const sinkDeliveriesParams = z.strictObject({ id: z.uuid() });
+
+/** `GET /v1/event_sink/{id}/deliveries?state=&since=&limit=&cursor=`. */
+export const deliveryListQuery = z.strictObject({
+  state: z.enum(DELIVERY_STATES).optional(),
+  /** Deliveries created at or after this time. */
+  since: timestamp.optional(),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_LIMIT))
+    .optional(),
+  cursor: z.string().min(1).max(1024).optional(),
+});
+export type DeliveryListQuery = z.infer<typeof deliveryListQuery>;
+
+/** `/v1/deliveries/{id}` and `/v1/deliveries/{id}/retry`. */
+export const deliveryIdParam = z.strictObject({ id: z.uuid() });
+
+/** `POST /v1/deliveries/{id}/retry` takes no fields: no body, or `{}`. */
+export const retryBody = z.strictObject({}).optional();
+
+/** `POST /v1/event_sink/{id}/recover`: re-send the sink's failed deliveries created since then. */
+export const recoverBody = z.strictObject({ since: timestamp });
+export type RecoverBody = z.infer<typeof recoverBody>;
+
+/**
+ * Parses a route's params, query or body. Like `parseOrThrow`, but an unknown field is named in
+ * its own detail (a strict object reports them together, at the object's path).
+ */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: 'params' | 'query' | 'body'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.flatMap((issue): ErrorDetail[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: `is not a known ${what === 'query' ? 'query parameter' : 'field'}`, code: issue.code }))
+      : [{ path: issue.path.join('.') || `(${what})`, message: issue.message, code: issue.code }],
+  );
+  throw new ApiError(400, 'invalid_request', `The request has invalid ${what === 'body' ? 'fields' : 'parameters'}.`, details);
+}
+
+// What the routes answer, for the OpenAPI document (the routes build answers with present.ts;
+// the assignments at the end hold these schemas to those functions' types).
+
+const instant = z.iso.datetime({ offset: true });
+
+/** One entry of a sink's delivery log. */
+export const deliveryResponse = z.strictObject({
+  id: z.uuid(),
+  event_id: z.uuid(),
+  sink_id: z.uuid(),
+  action: z.string().nullable(),
+  state: z.enum(DELIVERY_STATES),
+  attempts: z.number().int().min(0).meta({ description: 'Attempts made, across manual re-sends too.' }),
+  last_status: z.number().int().nullable(),
+  last_error_code: z.string().nullable(),
+  last_error: z.string().nullable(),
+  next_attempt_at: instant.nullable().meta({ description: 'When the next automatic retry is due; only while `retrying`.' }),
+  created_at: instant,
+  updated_at: instant,
+  finished_at: instant.nullable(),
+});
+
+export const deliveryAttemptResponse = z.strictObject({
+  attempt: z.number().int().min(1),
+  started_at: instant,
+  duration_ms: z.number().int().min(0),
+  outcome: z.enum(['delivered', 'retryable', 'permanent']),
+  status_code: z.number().int().nullable(),
+  error_code: z.string().nullable(),
+  error_message: z.string().nullable(),
+  response_body: z.string().nullable().meta({ description: 'The start of what the destination answered.' }),
+});
+
+/** GET /v1/event_sink/{id}/deliveries. */
+export const deliveryListResponse = z.strictObject({
+  deliveries: z.array(deliveryResponse),
+  next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` (with the same state and since, or none) for the next page; null on the last.' }),
+});
+
+/** GET /v1/deliveries/{id} and POST /v1/deliveries/{id}/retry. */
+export const deliveryDetailResponse = z.strictObject({
+  delivery: deliveryResponse.extend({
+    event: z
+      .strictObject({
+        id: z.uuid(),
+        action: z.string(),
+        title: z.string(),
+        category: z.string().nullable(),
+        severity: z.string(),
+        occurred_at: instant,
+        received_at: instant,
+      })
+      .nullable(),
+    attempt_log: z.array(deliveryAttemptResponse).meta({ description: 'Every attempt, oldest first.' }),
+  }),
+});
+
+/** POST /v1/event_sink/{id}/recover. */
+export const recoverResponse = z.strictObject({
+  recovered: z.number().int().min(0).max(MAX_RECOVER),
+  truncated: z.boolean().meta({ description: `True when more failed deliveries remain than one call re-sends (${MAX_RECOVER}); call again with the same since.` }),
+});
+
+// Columns are strings where these schemas have enums, so the check is on the field names.
+type Assignable<T extends U, U> = T;
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+export type DeliveryAgrees = Assignable<SameKeys<ReturnType<typeof presentDelivery>, z.output<typeof deliveryResponse>>, true>;
+export type AttemptAgrees = Assignable<SameKeys<ReturnType<typeof presentAttempt>, z.output<typeof deliveryAttemptResponse>>, true>;
+export type DetailAgrees = Assignable<SameKeys<ReturnType<typeof presentDeliveryDetail>, z.output<typeof deliveryDetailResponse>['delivery']>, true>;
