@@ -36,7 +36,7 @@ describe.each(all)('$id', (channel) => {
     };
 
     const { tenantId, token } = await sys.tenant('enterprise');
-    const created = await sys.request('POST', '/v1/event_sink', token, { name: `${channel.id} leak check`, event_sink_args: { [channel.sinkType]: config } });
+    const created = await sys.request('POST', '/v1/event_sink', token, { name: `${channel.id} leak check`, event_sink_args: { [channel.sinkType]: config }, events: ['CREDENTIAL_EXPOSURE_DETECTED'] });
     expect(created.status).toBe(201);
     expectClean('create response', JSON.stringify(created.body));
     expectClean('get response', JSON.stringify((await sys.request('GET', `/v1/event_sink/${created.body.event_sink.id}`, token)).body));

@@ -43,6 +43,8 @@ test('an OAuth code becomes a stored bot token; alerts go to the named channel, 
   const created = await sys.request('POST', '/v1/event_sink', token, {
     name: 'SOC Slack',
     event_sink_args: { Slack: { channel: 'C0SECOPS', slack_oauth_code: 'good-code', api_url: receiver.url } },
+    // Only this action: with `*` the sink would also post its own configuration audit events.
+    events: ['CREDENTIAL_EXPOSURE_DETECTED'],
   });
   expect(created.status).toBe(201);
   const shown = created.body.event_sink.configuration.Slack;
