@@ -116,3 +116,41 @@ test("deleting a sink ends its waiting deliveries as skipped", async () => {
   // and new events no longer match it
   expect((await sys.request('POST', '/v1/events', t.token, { action: 'HONEYTOKEN_TRIPPED' })).body.deliveries).toBe(0);
 });
+
+test('the list is paginated oldest first: a walk returns every sink once, across a delete in between', async () => {
+  const t = await sys.tenant('team');
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push((await sys.request('POST', '/v1/event_sink', t.token, hook(`https://93.184.215.14/${i}`))).body.event_sink.id);
+
+  const first = await sys.request('GET', '/v1/event_sink?limit=2', t.token);
+  expect(first.body.event_sinks.map((s: { id: string }) => s.id)).toEqual(ids.slice(0, 2));
+  expect(first.body.next_cursor).toEqual(expect.any(String));
+  await sys.request('DELETE', `/v1/event_sink/${ids[2]}`, t.token);
+  const seen = [...first.body.event_sinks.map((s: { id: string }) => s.id)];
+  let cursor: string | null = first.body.next_cursor;
+  while (cursor !== null) {
+    const page = await sys.request('GET', `/v1/event_sink?limit=2&cursor=${encodeURIComponent(cursor)}`, t.token);
+    expect(page.status).toBe(200);
+    seen.push(...page.body.event_sinks.map((s: { id: string }) => s.id));
+    cursor = page.body.next_cursor;
+  }
+  expect(seen).toEqual([ids[0], ids[1], ids[3], ids[4]]);
+  const all = await sys.request('GET', '/v1/event_sink', t.token);
+  expect([all.body.event_sinks.length, all.body.next_cursor]).toEqual([4, null]);
+
+  // A cursor is good only for the tenant it was issued to.
+  const foreign = await sys.request('GET', `/v1/event_sink?cursor=${encodeURIComponent(first.body.next_cursor)}`, a.token);
+  expect([foreign.status, foreign.body.error.code]).toEqual([400, 'invalid_cursor']);
+});
+
+test.each([
+  ['limit=0', 'limit'],
+  ['limit=1001', 'limit'],
+  ['limit=two', 'limit'],
+  ['cursor=not-a-cursor', 'cursor'],
+  ['page=2', 'page'],
+])('GET /v1/event_sink?%s → 400 naming %s', async (query, path) => {
+  const res = await sys.request('GET', `/v1/event_sink?${query}`, a.token);
+  expect(res.status).toBe(400);
+  expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+});

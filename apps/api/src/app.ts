@@ -60,7 +60,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(healthRouter(deps.db, deps.producer.connection));
   app.use(openapiRouter()); // /openapi.json, /docs, then 404/405 for what no route serves, before authentication
   app.use((req, _res, next) => {
-    if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.headers['content-length'] !== '0' && !req.is('application/json')) {
+    // req.is answers null for a request without a body (no Content-Length, no Transfer-Encoding).
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.headers['content-length'] !== '0' && req.is('application/json') === false) {
       next(new ApiError(415, 'unsupported_media_type', 'Send Content-Type: application/json.'));
       return;
     }

@@ -34,6 +34,21 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, prefix: (s
   return result.data;
 }
 
+/**
+ * Parses a route's params, query or body. Like `parseOrThrow`, but an unknown field is named in
+ * its own detail (a strict object reports them together, at the object's path).
+ */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: 'params' | 'query' | 'body'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.flatMap((issue): ErrorDetail[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: `is not a known ${what === 'query' ? 'query parameter' : 'field'}`, code: issue.code }))
+      : [{ path: issue.path.join('.') || `(${what})`, message: issue.message, code: issue.code }],
+  );
+  throw new ApiError(400, 'invalid_request', `The request has invalid ${what === 'body' ? 'fields' : 'parameters'}.`, details);
+}
+
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}.`));
 };

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { principalOf, requireScope } from '../auth/authenticate.js';
-import { deliveryIdParam, deliveryListQuery, parseInput, recoverBody, retryBody, sinkDeliveriesParams } from './schema.js';
+import { parseInput } from '../errors.js';
+import { deliveryIdParam, deliveryListQuery, recoverBody, retryBody, sinkDeliveriesParams } from './schema.js';
 import { DeliveryService, type DeliveryServiceDeps } from './service.js';
 
 /**

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { ApiError, parseInput } from '../errors.js';
 import {
   deliveryDetailResponse,
   deliveryIdParam,
   deliveryListQuery,
   deliveryListResponse,
-  parseInput,
   recoverBody,
   recoverResponse,
   retryBody,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ApiError, type ErrorDetail } from '../errors.js';
-import { MAX_LIMIT } from '../events/query.js';
+import { cursorParam, limitParam } from '../paging.js';
 import type { presentAttempt, presentDelivery, presentDeliveryDetail } from './present.js';
 
 /** Every state a delivery can be in (the delivery_state_check constraint). */
@@ -23,13 +22,8 @@ export const deliveryListQuery = z.strictObject({
   state: z.enum(DELIVERY_STATES).optional(),
   /** Deliveries created at or after this time. */
   since: timestamp.optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(MAX_LIMIT))
-    .optional(),
-  cursor: z.string().min(1).max(1024).optional(),
+  limit: limitParam.optional(),
+  cursor: cursorParam.optional(),
 });
 export type DeliveryListQuery = z.infer<typeof deliveryListQuery>;
 
@@ -42,21 +36,6 @@ export const retryBody = z.strictObject({}).optional();
 /** `POST /v1/event_sink/{id}/recover`: re-send the sink's failed deliveries created since then. */
 export const recoverBody = z.strictObject({ since: timestamp });
 export type RecoverBody = z.infer<typeof recoverBody>;
-
-/**
- * Parses a route's params, query or body. Like `parseOrThrow`, but an unknown field is named in
- * its own detail (a strict object reports them together, at the object's path).
- */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: 'params' | 'query' | 'body'): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const details = result.error.issues.flatMap((issue): ErrorDetail[] =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: `is not a known ${what === 'query' ? 'query parameter' : 'field'}`, code: issue.code }))
-      : [{ path: issue.path.join('.') || `(${what})`, message: issue.message, code: issue.code }],
-  );
-  throw new ApiError(400, 'invalid_request', `The request has invalid ${what === 'body' ? 'fields' : 'parameters'}.`, details);
-}
 
 // What the routes answer, for the OpenAPI document (the routes build answers with present.ts;
 // the assignments at the end hold these schemas to those functions' types).

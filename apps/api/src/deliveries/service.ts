@@ -7,7 +7,7 @@ import type { ConfigAudit } from '../audit/config-audit.js';
 import { planAllows, planRequired } from '../auth/authenticate.js';
 import type { Plan, Principal } from '../auth/principal.js';
 import { ApiError } from '../errors.js';
-import { DEFAULT_LIMIT } from '../events/query.js';
+import { DEFAULT_LIMIT } from '../paging.js';
 import { CursorSigner, invalidCursor } from '../signed-cursor.js';
 import { presentDelivery, presentDeliveryDetail } from './present.js';
 import { DELIVERY_STATES, MAX_RECOVER, type DeliveryListQuery, type RecoverBody } from './schema.js';

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { ApiError, type ErrorDetail } from '../errors.js';
+import { cursorParam, limitParam } from '../paging.js';
 
-/** Page size when the client names none, and the largest it may ask for. */
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 1000;
 
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -37,13 +35,8 @@ export const eventsQuery = z
   .strictObject({
     from: instant('from').optional(),
     to: instant('to').optional(),
-    limit: z
-      .string()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(MAX_LIMIT))
-      .optional(),
-    cursor: z.string().min(1).max(1024).optional(),
+    limit: limitParam.optional(),
+    cursor: cursorParam.optional(),
   })
   .superRefine((q, ctx) => {
     // An empty window is always a mistake (to=2026-06-23&from=2026-06-24 resolves to one).

@@ -4,7 +4,8 @@ import type { Logger } from '@tocsin/config';
 import { principalOf, requirePlan, requireScope } from '../auth/authenticate.js';
 import { CursorCodec, checkWindow, type CursorState } from './cursor.js';
 import { NDJSON, STREAM_BATCH, streamNdjson } from './ndjson.js';
-import { DEFAULT_LIMIT, parseEventsQuery, type Window } from './query.js';
+import { parseEventsQuery, type Window } from './query.js';
+import { DEFAULT_LIMIT } from '../paging.js';
 import { DEFAULT_SETTLE_MS, readPage } from './reader.js';
 
 export interface EventsDeps {

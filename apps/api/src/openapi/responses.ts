@@ -49,7 +49,10 @@ export const eventSink = z.strictObject({
 });
 
 export const eventSinkEnvelope = z.strictObject({ event_sink: eventSink });
-export const eventSinkList = z.strictObject({ event_sinks: z.array(eventSink) });
+export const eventSinkList = z.strictObject({
+  event_sinks: z.array(eventSink),
+  next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+});
 export const deletedSink = z.strictObject({ id: z.uuid(), tenant_id: z.uuid() });
 
 /** What POST /v1/events answers for each event. */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { catalogQuery, catalogResponse } from '../catalog/schema.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, eventsQuery } from '../events/query.js';
+import { eventsQuery } from '../events/query.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../paging.js';
 import { NDJSON } from '../events/ndjson.js';
 import { MAX_BATCH } from '../ingest/schema.js';
-import { createSinkBody, sinkIdParam, updateSinkBody } from '../sinks/schema.js';
+import { createSinkBody, listSinksQuery, sinkIdParam, updateSinkBody } from '../sinks/schema.js';
 import { deliveryDetailResponse, deliveryIdParam, deliveryListQuery, deliveryListResponse, recoverBody, recoverResponse, retryBody, sinkDeliveriesParams } from '../deliveries/schema.js';
 import { apiTokenEnvelope, apiTokenList, apiTokenRevoked, createTokenBody, listTokensQuery, tokenIdParam } from '../tokens/schema.js';
 import { json, type RouteDeclaration } from './declare.js';
@@ -83,8 +84,11 @@ export const ROUTES: readonly RouteDeclaration[] = [
     operationId: 'listEventSinks',
     tag: 'Event sinks',
     summary: 'List the tenant’s event sinks',
+    description: `Oldest first, cursor-paginated: \`limit\` from 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}); follow \`next_cursor\` until it is null.`,
     access: 'sinks:admin',
-    responses: { 200: { description: 'Oldest first; secrets redacted.', content: json(eventSinkList) } },
+    query: listSinksQuery,
+    responses: { 200: { description: 'A page of sinks; secrets redacted.', content: json(eventSinkList) } },
+    errors: { 400: ['invalid_cursor'] },
   },
   {
     method: 'get',

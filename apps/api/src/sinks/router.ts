@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { principalOf, requireScope } from '../auth/authenticate.js';
-import { parseOrThrow } from '../errors.js';
-import { createSinkBody, sinkIdParam, updateSinkBody } from './schema.js';
+import { parseInput, parseOrThrow } from '../errors.js';
+import { createSinkBody, listSinksQuery, sinkIdParam, updateSinkBody } from './schema.js';
 import type { SinkService } from './service.js';
 
 export function sinksRouter(service: SinkService): Router {
@@ -13,7 +13,8 @@ export function sinksRouter(service: SinkService): Router {
     res.status(201).json({ event_sink: await service.create(principalOf(req), body) });
   });
   router.get('/v1/event_sink', async (req, res) => {
-    res.json({ event_sinks: await service.list(principalOf(req)) });
+    const query = parseInput(listSinksQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-store').json(await service.list(principalOf(req), query));
   });
   router.get('/v1/event_sink/:id', async (req, res) => {
     const { id } = parseOrThrow(sinkIdParam, req.params);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES, lookupAction } from '@tocsin/catalog';
 import { channelBySinkType, type AnyChannel } from '@tocsin/channels';
+import { cursorParam, limitParam } from '../paging.js';
 
 /**
  * A sink's event list: `["*"]`, or catalog events by constant or wire string (stored as
@@ -81,3 +82,7 @@ export const updateSinkBody = z
 export type UpdateSinkBody = z.infer<typeof updateSinkBody>;
 
 export const sinkIdParam = z.strictObject({ id: z.uuid() });
+
+/** `GET /v1/event_sink?limit=&cursor=`: oldest first. */
+export const listSinksQuery = z.strictObject({ limit: limitParam.optional(), cursor: cursorParam.optional() });
+export type ListSinksQuery = z.infer<typeof listSinksQuery>;

@@ -6,7 +6,9 @@ import { ApiError, parseOrThrow } from '../errors.js';
 import { planAllows, planRequired } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import type { SinkCache } from './cache.js';
-import { eventsRefused, normalizeEvents, type CreateSinkBody, type UpdateSinkBody } from './schema.js';
+import { eventsRefused, normalizeEvents, type CreateSinkBody, type ListSinksQuery, type UpdateSinkBody } from './schema.js';
+import { CursorSigner } from '../signed-cursor.js';
+import { DEFAULT_LIMIT } from '../paging.js';
 import { mergeConfig, withoutMarkers } from './merge.js';
 import { presentSink } from './present.js';
 import type { ConfigAudit } from '../audit/config-audit.js';
@@ -22,6 +24,8 @@ export interface SinkServiceDeps {
   senders: SenderCache;
   audit: ConfigAudit;
   logger: Logger;
+  /** Signs sink-list cursors (the Events API's key; the signer's purpose keeps them apart). */
+  cursorKey: Buffer;
 }
 
 /**
@@ -83,8 +87,15 @@ function assertTenant(principal: Principal, tenantId: string | undefined): void 
 /** A sink as the resource of a configuration event. */
 const sinkResource = (sink: { id: string; name: string }) => ({ id: sink.id, type: 'EventSink', name: sink.name });
 
+/** What a sink-list cursor holds: the last sink returned, in the list's order. */
+const listCursor = z.strictObject({ v: z.literal(1), at: z.number().int(), id: z.uuid() });
+
 export class SinkService {
-  constructor(private readonly deps: SinkServiceDeps) {}
+  readonly #cursors: CursorSigner;
+
+  constructor(private readonly deps: SinkServiceDeps) {
+    this.#cursors = new CursorSigner(deps.cursorKey, 'event_sinks');
+  }
 
   async create(principal: Principal, body: CreateSinkBody) {
     assertTenant(principal, body.tenant_id);
@@ -114,11 +125,25 @@ export class SinkService {
     return presentSink(sink);
   }
 
-  async list(principal: Principal) {
-    const sinks = await this.deps.db.withTenant(principal.tenantId, (tx) =>
-      tx.eventSink.findMany({ where: { deletedAt: null }, orderBy: { createdAt: 'asc' } }),
+  /** Oldest first: a keyset walk of (created_at, id), so a page boundary never repeats or skips a sink. */
+  async list(principal: Principal, query: ListSinksQuery) {
+    const { tenantId } = principal;
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const after = query.cursor === undefined ? undefined : this.#cursors.open(tenantId, query.cursor, listCursor);
+    const rows = await this.deps.db.withTenant(tenantId, (tx) =>
+      tx.eventSink.findMany({
+        where: {
+          deletedAt: null,
+          ...(after && { OR: [{ createdAt: { gt: new Date(after.at) } }, { createdAt: new Date(after.at), id: { gt: after.id } }] }),
+        },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
+      }),
     );
-    return sinks.map(presentSink);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const next = rows.length > limit && last ? this.#cursors.sign(tenantId, { v: 1, at: last.createdAt.getTime(), id: last.id } satisfies z.infer<typeof listCursor>) : null;
+    return { event_sinks: page.map(presentSink), next_cursor: next };
   }
 
   async get(principal: Principal, id: string) {
