@@ -8,6 +8,7 @@ import type { Logger } from '@tocsin/config';
 import { authenticate, type BearerVerifier } from './auth/authenticate.js';
 import type { AuthChanges } from './auth/auth-changes.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
+import { jsonBody } from './json/body.js';
 import { catalogRouter } from './catalog/router.js';
 import { eventsRouter } from './events/router.js';
 import { healthRouter } from './health/router.js';
@@ -67,7 +68,8 @@ export function createApp(deps: ApiDeps): Express {
     }
     next();
   });
-  app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  // Strict JSON for every route: no duplicate keys, inexact numbers, NULs, lone surrogates or deep nesting (json/strict-json.ts).
+  app.use(jsonBody(BODY_LIMIT));
   app.use(authenticate(deps));
   const ingestor = new Ingestor(deps);
   const audit = new ConfigAudit(ingestor, deps.logger);

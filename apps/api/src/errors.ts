@@ -53,19 +53,10 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}.`));
 };
 
-/** body-parser's own errors, mapped to public codes. */
-function fromBodyParser(err: { type?: string; status?: number }): ApiError | undefined {
-  if (err.type === 'entity.too.large') return new ApiError(413, 'payload_too_large', 'The body is larger than 1 MiB.');
-  if (err.type === 'entity.parse.failed') return new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
-  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
-    return new ApiError(415, 'unsupported_media_type', 'The body must be UTF-8 JSON.');
-  }
-  return undefined;
-}
-
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let error = err instanceof ApiError ? err : fromBodyParser(err);
+    // Body-reading errors arrive as ApiErrors already (json/body.ts).
+    let error = err instanceof ApiError ? err : undefined;
     if (!error && isDatabaseUnavailable(err)) {
       logger.warn({ err, requestId: req.id }, 'database unavailable');
       error = new ApiError(503, 'unavailable', 'The database is unavailable; nothing was stored. Retry later.', [], { 'Retry-After': '5' });

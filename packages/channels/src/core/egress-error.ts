@@ -48,3 +48,25 @@ export class EgressDeniedError extends Error {
     this.range = context.range;
   }
 }
+
+/**
+ * A destination's host name did not resolve when a sink was saved (`ENOTFOUND`, `EAI_AGAIN`, ...).
+ * Not a policy decision: the guard never saw an address to judge. Thrown by
+ * {@link assertUrlAllowed} so that callers can tell the two apart without reading DNS codes.
+ */
+export class DestinationUnresolvedError extends Error {
+  override readonly name = 'DestinationUnresolvedError';
+  /** Stable: branch on this, never on the message. */
+  readonly code = 'destination_unresolved' as const;
+  /** The host name, as in the URL. */
+  readonly host: string;
+  /** What the resolver answered, e.g. `ENOTFOUND` (no such name) or `EAI_AGAIN` (try again later). */
+  readonly resolverCode: string | undefined;
+
+  constructor(host: string, cause: unknown) {
+    const resolverCode = typeof (cause as { code?: unknown })?.code === 'string' ? (cause as { code: string }).code : undefined;
+    super(`${host} did not resolve${resolverCode ? ` (${resolverCode})` : ''}`, { cause });
+    this.host = host;
+    this.resolverCode = resolverCode;
+  }
+}

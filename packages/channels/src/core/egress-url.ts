@@ -1,6 +1,6 @@
 import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { EgressDeniedError } from './egress-error.js';
+import { DestinationUnresolvedError, EgressDeniedError } from './egress-error.js';
 import { checkResolved, isDeniedHostname, systemResolver, type Resolver } from './egress-lookup.js';
 import type { EgressPolicy } from './egress-policy.js';
 
@@ -72,11 +72,12 @@ export interface AssertUrlOptions {
  * resolves to now. It is defence in depth and gives a clear error at save; the guarded lookup
  * repeats the address check at every connection, which is what defeats DNS rebinding.
  *
- * Resolution failures (e.g. `ENOTFOUND`) are passed through unchanged: they are not a policy
- * decision, and the caller decides whether an unresolvable host may be saved. (An internal name
- * that does not resolve is still refused as one.)
+ * A resolution failure (e.g. `ENOTFOUND`) is a {@link DestinationUnresolvedError}, not a denial:
+ * it is not a policy decision, and the caller decides whether an unresolvable host may be saved.
+ * (An internal name that does not resolve is still refused as one.)
  *
  * @throws EgressDeniedError
+ * @throws DestinationUnresolvedError
  */
 export async function assertUrlAllowed(url: string, policy: EgressPolicy, options: AssertUrlOptions = {}): Promise<void> {
   const parsed = parseEgressUrl(url);
@@ -92,7 +93,7 @@ export async function assertUrlAllowed(url: string, policy: EgressPolicy, option
     if (isDeniedHostname(parsed.hostname)) {
       throw new EgressDeniedError('hostname', `egress denied: ${parsed.hostname} is an internal host name`, { host: parsed.hostname, cause: error });
     }
-    throw error;
+    throw new DestinationUnresolvedError(parsed.hostname, error);
   }
   const denied = checkResolved(parsed.hostname, addresses, policy);
   if (denied) throw denied;

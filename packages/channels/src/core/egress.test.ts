@@ -8,6 +8,7 @@ import {
   DENIED_IPV4_RANGES,
   DENIED_IPV6_RANGES,
   EgressAllowListError,
+  DestinationUnresolvedError,
   EgressDeniedError,
   lookup,
   type Resolver,
@@ -274,10 +275,11 @@ describe('assertUrlAllowed', () => {
     }
   });
 
-  test('a resolution failure is passed through, not reported as a denial', async () => {
+  test('a resolution failure is its own error, not reported as a denial', async () => {
     const error = await rejectionOf(assertUrlAllowed('https://nx.example.com/', policy, { resolver: publicDns }));
     expect(error).not.toBeInstanceOf(EgressDeniedError);
-    expect(error).toMatchObject({ code: 'ENOTFOUND' });
+    expect(error).toBeInstanceOf(DestinationUnresolvedError);
+    expect(error).toMatchObject({ code: 'destination_unresolved', host: 'nx.example.com', resolverCode: 'ENOTFOUND', cause: { code: 'ENOTFOUND' } });
   });
 });
 

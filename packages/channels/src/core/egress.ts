@@ -3,7 +3,7 @@
  * checked on every URL at save time and on every connection at connect time. See
  * packages/channels/README.md for the runbook and egress-ranges.ts for the deny-list.
  */
-export { EgressDeniedError, type EgressDenialReason, type EgressDeniedContext } from './egress-error.js';
+export { DestinationUnresolvedError, EgressDeniedError, type EgressDenialReason, type EgressDeniedContext } from './egress-error.js';
 export { createEgressPolicy, EgressAllowListError, type EgressPolicy, type EgressVerdict } from './egress-policy.js';
 export { createGuardedLookup, checkResolved, isDeniedHostname, systemResolver, type Resolver, type ResolveOptions } from './egress-lookup.js';
 export { assertUrlAllowed, parseEgressUrl, checkLiteralHost, bareHost, type AssertUrlOptions } from './egress-url.js';

@@ -16,7 +16,8 @@ describe('createHttpClient', () => {
   beforeEach(() => receiver.reset());
 
   test('sends the method, path, headers and body, with the default User-Agent', async () => {
-    receiver.script({ status: 201, headers: { 'x-answer': '42' }, body: '{"ok":true}' });
+    // Answered after 150 ms, so the measured duration has a floor it cannot pass by accident.
+    receiver.script({ status: 201, headers: { 'x-answer': '42' }, body: '{"ok":true}', delayMs: 150 });
     const response = await createHttpClient({ egressAllow: ALLOW_LOOPBACK }).request({
       method: 'PUT',
       url: `${receiver.url}/a/b?c=d`,
@@ -25,7 +26,7 @@ describe('createHttpClient', () => {
     });
     expect(response).toMatchObject({ status: 201, body: '{"ok":true}', truncated: false });
     expect(response.headers['x-answer']).toBe('42');
-    expect(response.durationMs).toBeGreaterThanOrEqual(0);
+    expect(response.durationMs).toBeGreaterThanOrEqual(150);
     const [req] = receiver.requests;
     expect(req).toMatchObject({ method: 'PUT', path: '/a/b?c=d' });
     expect(req!.headers).toMatchObject({ 'content-type': 'application/json', 'x-custom': 'v', 'user-agent': DEFAULT_USER_AGENT });
