@@ -96,6 +96,9 @@ test('each entry: the public shape, the action joined from the event', async () 
     last_error_code: 'client_error',
     last_error: expect.any(String),
     next_attempt_at: null,
+    deferrals: 0,
+    // The test config's retry settings, fixed on the delivery at its first attempt.
+    retry_policy: { severity: 'high', first_delay_ms: 100, max_attempts: 5, max_deferrals: 50, window_ms: 24 * 3_600_000, retry_until: expect.any(String) },
     created_at: newest.created_at,
     updated_at: expect.any(String),
     finished_at: expect.any(String),

@@ -44,6 +44,7 @@ test('create, read, list and delete: the seed shape, secrets redacted', async ()
     min_severity: 'high',
     enabled: true,
     disabled_reason: null,
+    rate_per_second: null,
     created_at: expect.any(String),
     updated_at: expect.any(String),
   });

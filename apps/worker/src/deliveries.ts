@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GroupCommit, AUDIT_EVENT_COLUMNS, perTenant, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
-import type { EventRecord } from '@tocsin/catalog';
+import type { EventRecord, Severity } from '@tocsin/catalog';
 import type { Outcome } from '@tocsin/channels';
+import { trackSinks, type BreakerOptions, type SinkAttempt } from './breaker.js';
+import type { RetryPolicies, RetryPolicy } from './retry-policy.js';
 
 /** Longest error message kept in the attempt log and on the delivery. */
 const MAX_MESSAGE = 1_000;
@@ -11,20 +13,40 @@ export interface Claimed {
   attempt: number;
   /** Attempts made before the last manual re-send (0 if none): automatic retries count from here. */
   attemptsAtRetry: number;
-  /** The sink as stored; `version` (its updated_at) tells a cached sender that it changed. */
-  sink: { id: string; channel: string; config: Record<string, unknown>; version: string };
+  /**
+   * The sink as stored; `version` (its updated_at) tells a cached sender that it changed.
+   * `ratePerSecond` is its own rate, null for its channel's.
+   */
+  sink: { id: string; channel: string; config: Record<string, unknown>; version: string; ratePerSecond: number | null };
   event: EventRecord;
+  /** The round's retry policy, its deadline, and the Retry-After deferrals made so far. */
+  retry: { policy: RetryPolicy; until: Date; deferrals: number };
 }
 
-export type ClaimResult = { kind: 'claimed'; claim: Claimed } | { kind: 'finished' } | { kind: 'skipped' };
+/**
+ * `held`: the sink is disabled (circuit open, 410 Gone, an admin), so the delivery waits for it
+ * to be enabled, and the claim's attempt is given back. `skipped`: the sink was deleted.
+ */
+export type ClaimResult = { kind: 'claimed'; claim: Claimed } | { kind: 'finished' } | { kind: 'skipped' } | { kind: 'held' };
 
 export interface AttemptRecord {
+  sinkId: string;
   attempt: number;
   startedAt: Date;
   durationMs: number;
   outcome: Outcome;
-  /** delivered, retrying (with the next try's time) or failed. */
-  next: { state: 'delivered' } | { state: 'retrying'; at: Date } | { state: 'failed' };
+  /**
+   * delivered, retrying (with the next try's time; `deferred` when a Retry-After put it off
+   * without counting), failed, or held (410 Gone: the sink is disabled with it).
+   */
+  next: { state: 'delivered' } | { state: 'retrying'; at: Date; deferred?: boolean } | { state: 'failed' } | { state: 'held' };
+  /** The round's policy and deadline, stored with the first attempt of the round. */
+  retry: { policy: RetryPolicy; until: Date };
+}
+
+/** What recording did to the sink: `opened` when this group of attempts disabled it. */
+export interface RecordResult {
+  opened?: 'circuit_open' | 'gone';
 }
 
 interface Ref {
@@ -39,11 +61,13 @@ interface Ref {
  */
 export class DeliveryStore {
   readonly #claims: GroupCommit<Ref, ClaimResult>;
-  readonly #records: GroupCommit<Ref & { record: AttemptRecord }, void>;
+  readonly #records: GroupCommit<Ref & { record: AttemptRecord }, RecordResult>;
 
   constructor(
     db: Database,
     private readonly leaseMs: number,
+    private readonly policies: RetryPolicies,
+    private readonly breaker: BreakerOptions,
   ) {
     const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[]) => Promise<O[]>) => (items: I[]) =>
       db.sql((tx) => perTenant(tx, items, (tenantId, group) => fn(tx, tenantId, group)));
@@ -56,30 +80,43 @@ export class DeliveryStore {
    * row if the lease runs out, e.g. when this worker dies). A delivery that is already finished,
    * or in flight under a lease that has not run out, is left alone (`finished`), so a second job
    * naming it — a batch job and the relay's, or a job re-run after its lock was lost while the
-   * first run still sends — never sends it twice. A sink disabled or deleted since ingest ends
-   * the delivery as skipped.
+   * first run still sends — never sends it twice. A sink deleted since ingest ends the delivery
+   * as skipped; a disabled one holds it (without counting the attempt) until it is enabled.
    */
   claim(tenantId: string, deliveryId: string): Promise<ClaimResult> {
     return this.#claims.submit({ tenantId, deliveryId });
   }
 
-  /** Writes the attempt row and the delivery's new state. */
-  record(tenantId: string, deliveryId: string, record: AttemptRecord): Promise<void> {
+  /**
+   * Writes the attempt row and the delivery's new state, and feeds the circuit breaker: a
+   * delivery ends the sink's failing run, a failure starts one, and a run longer than the
+   * breaker's bound (or a 410) disables the sink (breaker.ts).
+   */
+  record(tenantId: string, deliveryId: string, record: AttemptRecord): Promise<RecordResult> {
     return this.#records.submit({ tenantId, deliveryId, record });
   }
 
   async #claim(tx: SqlTx, tenantId: string, group: Ref[]): Promise<ClaimResult[]> {
-    const { rows: claimed } = await tx.query<{ id: string; attempts: number; attempts_at_retry: number; event_id: string; sink_id: string }>(
+    const { rows: claimed } = await tx.query<{
+      id: string;
+      attempts: number;
+      attempts_at_retry: number;
+      event_id: string;
+      sink_id: string;
+      deferrals: number;
+      retry_policy: RetryPolicy | null;
+      retry_until: Date | null;
+    }>(
       `UPDATE delivery SET state = 'in_flight', attempts = attempts + 1, updated_at = now(),
               next_attempt_at = now() + make_interval(secs => $2::float8)
         WHERE id = ANY($1::uuid[])
           AND (state IN ('pending', 'retrying') OR (state = 'in_flight' AND updated_at <= now() - make_interval(secs => $2::float8)))
-       RETURNING id, attempts, attempts_at_retry, event_id, sink_id`,
+       RETURNING id, attempts, attempts_at_retry, event_id, sink_id, deferrals, retry_policy, retry_until`,
       [group.map((g) => g.deliveryId), this.leaseMs / 1000],
     );
     if (claimed.length === 0) return group.map(() => ({ kind: 'finished' }));
-    const { rows: sinks } = await tx.query<{ id: string; channel: string; config: Record<string, unknown>; version: string; enabled: boolean; deleted: boolean }>(
-      `SELECT id, channel, config, updated_at::text AS version, enabled, deleted_at IS NOT NULL AS deleted
+    const { rows: sinks } = await tx.query<{ id: string; channel: string; config: Record<string, unknown>; version: string; enabled: boolean; deleted: boolean; rate_per_second: number | null }>(
+      `SELECT id, channel, config, updated_at::text AS version, enabled, deleted_at IS NOT NULL AS deleted, rate_per_second
          FROM event_sink WHERE id = ANY($1::uuid[])`,
       [[...new Set(claimed.map((c) => c.sink_id))]],
     );
@@ -92,15 +129,33 @@ export class DeliveryStore {
 
     const results = new Map<string, ClaimResult>();
     const skipped: { id: string; code: string }[] = [];
+    const held: string[] = [];
+    const now = Date.now();
     for (const c of claimed) {
       const sink = sinkById.get(c.sink_id);
       const event = eventById.get(c.event_id);
-      if (!sink || !sink.enabled || sink.deleted || !event) {
-        skipped.push({ id: c.id, code: !sink || sink.deleted ? 'sink_deleted' : 'sink_disabled' });
+      if (!sink || sink.deleted || !event) {
+        skipped.push({ id: c.id, code: 'sink_deleted' });
         results.set(c.id, { kind: 'skipped' });
         continue;
       }
-      results.set(c.id, { kind: 'claimed', claim: { attempt: c.attempts, attemptsAtRetry: c.attempts_at_retry, sink: { id: sink.id, channel: sink.channel, config: sink.config, version: sink.version }, event: toEventRecord(event) } });
+      if (!sink.enabled) {
+        held.push(c.id);
+        results.set(c.id, { kind: 'held' });
+        continue;
+      }
+      const policy = c.retry_policy ?? this.policies[event.severity as Severity];
+      results.set(c.id, {
+        kind: 'claimed',
+        claim: {
+          attempt: c.attempts,
+          attemptsAtRetry: c.attempts_at_retry,
+          sink: { id: sink.id, channel: sink.channel, config: sink.config, version: sink.version, ratePerSecond: sink.rate_per_second },
+          event: toEventRecord(event),
+          // The window starts at the round's first attempt, so a backlog never eats it.
+          retry: { policy, until: c.retry_until ?? new Date(now + policy.window_ms), deferrals: c.deferrals },
+        },
+      });
     }
     if (skipped.length > 0) {
       await tx.query(
@@ -108,6 +163,10 @@ export class DeliveryStore {
            FROM unnest($1::uuid[], $2::text[]) AS v(id, code) WHERE d.id = v.id`,
         [skipped.map((x) => x.id), skipped.map((x) => x.code)],
       );
+    }
+    if (held.length > 0) {
+      // No send happened: the claim's attempt is given back.
+      await tx.query(`UPDATE delivery SET state = 'held', attempts = attempts - 1, updated_at = now() WHERE id = ANY($1::uuid[])`, [held]);
     }
     // Two jobs naming one delivery can meet in one round: the first gets the claim, the other
     // finds it taken, as it would a round later.
@@ -118,7 +177,7 @@ export class DeliveryStore {
     });
   }
 
-  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[]): Promise<void[]> {
+  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[]): Promise<RecordResult[]> {
     const rows = group.map(({ deliveryId, record }) => {
       const failure = record.outcome.kind === 'delivered' ? undefined : record.outcome;
       return { deliveryId, record, failure, message: failure?.message.slice(0, MAX_MESSAGE) ?? null };
@@ -147,8 +206,12 @@ export class DeliveryStore {
       `UPDATE delivery d
           SET state = v.state, last_status = v.status, last_error_code = v.code, last_error = v.message, updated_at = now(),
               next_attempt_at = coalesce(v.next_at, d.next_attempt_at),
-              finished_at = CASE WHEN v.state = 'retrying' THEN NULL ELSE now() END
-         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[]) AS v(id, state, status, code, message, next_at)
+              finished_at = CASE WHEN v.state IN ('retrying', 'held') THEN NULL ELSE now() END,
+              deferrals = d.deferrals + v.deferred,
+              retry_policy = coalesce(d.retry_policy, v.policy),
+              retry_until = coalesce(d.retry_until, v.until)
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::jsonb[], $9::timestamptz[])
+           AS v(id, state, status, code, message, next_at, deferred, policy, until)
         WHERE d.id = v.id`,
       [
         rows.map((r) => r.deliveryId),
@@ -157,8 +220,21 @@ export class DeliveryStore {
         rows.map((r) => r.failure?.reason ?? null),
         rows.map((r) => r.message),
         rows.map((r) => (r.record.next.state === 'retrying' ? r.record.next.at.toISOString() : null)),
+        rows.map((r) => (r.record.next.state === 'retrying' && r.record.next.deferred ? 1 : 0)),
+        rows.map((r) => JSON.stringify(r.record.retry.policy)),
+        rows.map((r) => r.record.retry.until.toISOString()),
       ],
     );
-    return group.map(() => undefined);
+    const attempts: SinkAttempt[] = group.map(({ record }) => ({
+      sinkId: record.sinkId,
+      delivered: record.outcome.kind === 'delivered',
+      gone: record.next.state === 'held',
+      at: record.startedAt,
+    }));
+    const opened = await trackSinks(tx, tenantId, attempts, this.breaker);
+    return group.map(({ record }) => {
+      const reason = opened.get(record.sinkId);
+      return reason === undefined ? {} : { opened: reason };
+    });
   }
 }

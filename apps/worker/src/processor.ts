@@ -5,37 +5,74 @@ import type { Logger } from '@tocsin/config';
 import { retryDelayMs } from './backoff.js';
 import { Batcher } from './batcher.js';
 import { applyDecision, postpone, type Decision } from './bullmq-outcome.js';
-import type { AttemptRecord, Claimed, DeliveryStore } from './deliveries.js';
+import { isGone } from './breaker.js';
+import type { AttemptRecord, Claimed, DeliveryStore, RecordResult } from './deliveries.js';
 import type { SinkPacer } from './pacer.js';
 import { Permits } from './permits.js';
+import type { SinkRates } from './sink-rates.js';
 
 export interface ProcessorDeps {
   store: DeliveryStore;
   senders: SenderCache;
   pacer: SinkPacer;
+  /** Each sink's own rate, for the pacer (null: the channel's). */
+  rates: SinkRates;
   /** Re-enqueues a batch job's deliveries that will be retried. */
   producer: Pick<Producer, 'enqueueLater'>;
   logger: Logger;
-  maxAttempts: number;
-  retryBaseMs: number;
   /** Slack added to a retry's due time before the relay steps in (BullMQ's delayed job comes first). */
   relayGraceMs: number;
 }
 
 /** What a batch job did, kept by BullMQ as its return value so the dashboard shows it. */
-export type BatchSummary = Record<'delivered' | 'retrying' | 'failed' | 'skipped' | 'finished', number>;
+export type BatchSummary = Record<'delivered' | 'retrying' | 'failed' | 'skipped' | 'held' | 'finished', number>;
 
 /**
- * What the attempt means for the delivery, from the outcome and PostgreSQL's attempt count. The
- * count starts again at a manual re-send (retry, recover): an admin's retry gets the full set of
- * automatic retries and the backoff starts from its first step, while attempt numbers go on.
+ * A 429 or 503 that says when to come back: the destination is throttling or briefly down, not
+ * failing, so waiting for it is not an attempt's worth of failure (Standard Webhooks and most
+ * vendors send Retry-After with exactly these). Other retryable answers count.
  */
-export function decide(outcome: Outcome, claim: Pick<Claimed, 'attempt' | 'attemptsAtRetry'>, deps: Pick<ProcessorDeps, 'maxAttempts' | 'retryBaseMs' | 'relayGraceMs'>): { decision: Decision; next: AttemptRecord['next'] } {
+const isDeferral = (outcome: Outcome): outcome is Extract<Outcome, { kind: 'retryable' }> & { retryAfterMs: number } =>
+  outcome.kind === 'retryable' && outcome.retryAfterMs !== undefined && (outcome.status === 429 || outcome.status === 503 || outcome.reason === 'rate_limited');
+
+/**
+ * What the attempt means for the delivery, from the outcome, PostgreSQL's attempt count and the
+ * round's retry policy (retry-policy.ts: the severity's first delay, window and budget).
+ * - Delivered: done. A 410 Gone: held (the breaker disables the sink in the same transaction).
+ * - A Retry-After deferral (429 / 503 with Retry-After) waits at least what it asks without
+ *   counting, while the round has deferrals left and the wait ends inside the window; the attempt
+ *   row is still written.
+ * - Another retryable failure retries while the counted attempts are under the budget and the
+ *   window is open; the last retry is brought forward to the window's end. A Retry-After that
+ *   reaches past the window ends the delivery instead of being cut short.
+ * - Anything else fails for good.
+ * The count starts again at a manual re-send (retry, recover) or a resume: an admin's action gets
+ * the full set of automatic retries and the backoff starts from its first step, while attempt
+ * numbers go on.
+ */
+export function decide(
+  outcome: Outcome,
+  claim: Pick<Claimed, 'attempt' | 'attemptsAtRetry' | 'retry'>,
+  deps: Pick<ProcessorDeps, 'relayGraceMs'>,
+  now = Date.now(),
+): { decision: Decision; next: AttemptRecord['next'] } {
   if (outcome.kind === 'delivered') return { decision: { kind: 'done' }, next: { state: 'delivered' } };
-  const attempt = claim.attempt - claim.attemptsAtRetry;
-  if (outcome.kind === 'retryable' && attempt < deps.maxAttempts) {
-    const delayMs = retryDelayMs(attempt, deps.retryBaseMs, outcome.retryAfterMs);
-    return { decision: { kind: 'retry', delayMs, reason: outcome.reason }, next: { state: 'retrying', at: new Date(Date.now() + delayMs + deps.relayGraceMs) } };
+  if (isGone(outcome)) return { decision: { kind: 'done' }, next: { state: 'held' } };
+  const { policy, until, deferrals } = claim.retry;
+  const remainingMs = until.getTime() - now;
+  const retryIn = (delayMs: number, deferred: boolean) => ({
+    decision: { kind: 'retry', delayMs, reason: outcome.reason } as const,
+    next: { state: 'retrying', at: new Date(now + delayMs + deps.relayGraceMs), ...(deferred ? { deferred } : {}) } as const,
+  });
+  if (outcome.kind === 'retryable') {
+    if (isDeferral(outcome) && deferrals < policy.max_deferrals) {
+      const delayMs = retryDelayMs(1, policy.first_delay_ms, outcome.retryAfterMs);
+      if (delayMs <= remainingMs) return retryIn(delayMs, true);
+    }
+    const counted = claim.attempt - claim.attemptsAtRetry - deferrals;
+    if (counted < policy.max_attempts && remainingMs > 0 && (outcome.retryAfterMs ?? 0) <= remainingMs) {
+      return retryIn(Math.min(retryDelayMs(counted, policy.first_delay_ms, outcome.retryAfterMs), remainingMs), false);
+    }
   }
   return { decision: { kind: 'failed', reason: outcome.reason }, next: { state: 'failed' } };
 }
@@ -64,21 +101,25 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
     const outcome = batcher ? await batcher.add(sink, item) : (await send(sink, [item]))[0]!;
     const durationMs = Date.now() - startedAt.getTime();
     const { decision, next } = decide(outcome, claim, deps);
-    await deps.store.record(tenantId, deliveryId, { attempt: claim.attempt, startedAt, durationMs, outcome, next });
-    log(outcome, next, { deliveryId, sinkId: claim.sink.id, channel: channel.id, attempt: claim.attempt, durationMs });
+    const recorded = await deps.store.record(tenantId, deliveryId, { sinkId: claim.sink.id, attempt: claim.attempt, startedAt, durationMs, outcome, next, retry: claim.retry });
+    log(outcome, next, recorded, { deliveryId, sinkId: claim.sink.id, channel: channel.id, attempt: claim.attempt, durationMs });
+    // The breaker opened with this attempt and held the delivery: no retry job is left behind.
+    if (recorded.opened && decision.kind === 'retry') return { decision: { kind: 'done' } as const, next: { state: 'held' } as const };
     return { decision, next };
   }
 
   const single = async (job: Job, token?: string): Promise<void> => {
     const { delivery_id: deliveryId, tenant_id: tenantId, sink_id: sinkId } = jobDataSchema.parse(job.data);
-    const waitMs = deps.pacer.take(sinkId, requestSettings(channel).ratePerSecond);
+    // Waiting for the rate is no attempt: the job is put off before the claim counts one.
+    const waitMs = deps.pacer.take(sinkId, await deps.rates.of(tenantId, sinkId, requestSettings(channel).ratePerSecond));
     if (waitMs > 0) {
       deps.logger.debug({ deliveryId, sinkId, channel: channel.id, waitMs }, 'sink at its rate: delivery waits');
       await postpone(job, token, waitMs);
     }
     const claimed = await deps.store.claim(tenantId, deliveryId);
-    if (claimed.kind === 'skipped') deps.logger.info({ deliveryId, sinkId, channel: channel.id }, 'delivery skipped: sink disabled or deleted');
+    logUnclaimed(claimed.kind, { deliveryId, sinkId, channel: channel.id });
     if (claimed.kind !== 'claimed') return;
+    deps.rates.remember(sinkId, claimed.claim.sink.ratePerSecond);
     applyDecision((await deliver(claimed.claim, tenantId, deliveryId)).decision);
   };
 
@@ -89,13 +130,13 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
    */
   const batch = async (job: Job): Promise<BatchSummary> => {
     const { tenant_id: tenantId, sink_id: sinkId, delivery_ids: ids } = batchJobDataSchema.parse(job.data);
-    const summary: BatchSummary = { delivered: 0, retrying: 0, failed: 0, skipped: 0, finished: 0 };
+    const summary: BatchSummary = { delivered: 0, retrying: 0, failed: 0, skipped: 0, held: 0, finished: 0 };
     const retries: { id: string; delayMs: number }[] = [];
     await Promise.all(
       ids.map((deliveryId) =>
         permits.with(async () => {
           const claimed = await deps.store.claim(tenantId, deliveryId);
-          if (claimed.kind === 'skipped') deps.logger.info({ deliveryId, sinkId, channel: channel.id }, 'delivery skipped: sink disabled or deleted');
+          logUnclaimed(claimed.kind, { deliveryId, sinkId, channel: channel.id });
           if (claimed.kind !== 'claimed') return void (summary[claimed.kind] += 1);
           const { decision, next } = await deliver(claimed.claim, tenantId, deliveryId);
           summary[next.state] += 1;
@@ -112,10 +153,18 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
     return summary;
   };
 
-  function log(outcome: Outcome, next: AttemptRecord['next'], fields: Record<string, unknown>): void {
+  function logUnclaimed(kind: string, fields: Record<string, unknown>): void {
+    if (kind === 'skipped') deps.logger.info(fields, 'delivery skipped: sink deleted');
+    if (kind === 'held') deps.logger.info(fields, 'delivery held: sink disabled');
+  }
+
+  function log(outcome: Outcome, next: AttemptRecord['next'], recorded: RecordResult, fields: Record<string, unknown>): void {
+    if (recorded.opened) deps.logger.warn({ ...fields, reason: recorded.opened }, recorded.opened === 'gone' ? 'sink disabled: the destination answered 410 Gone' : 'sink disabled: circuit open after failing without a delivery');
     if (outcome.kind === 'delivered') return deps.logger.debug({ ...fields, status: outcome.status }, 'delivered');
     const line = { ...fields, state: next.state, reason: outcome.reason, status: outcome.status, message: outcome.message };
     if (next.state === 'failed') deps.logger.error(line, 'delivery failed for good');
+    else if (next.state === 'held') deps.logger.warn(line, 'delivery held: sink disabled');
+    else if (next.state === 'retrying' && next.deferred) deps.logger.warn(line, 'destination asked to wait; will retry without counting the attempt');
     else deps.logger.warn(line, 'attempt failed; will retry');
   }
 

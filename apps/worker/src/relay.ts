@@ -12,7 +12,8 @@ export interface RelayOptions {
 /**
  * The outbox relay. Every `intervalMs` (and at start) it claims deliveries that are due —
  * pending past their grace, retrying past their time, in flight past their lease — and enqueues
- * them with jobId = delivery id, so a job already in Redis makes the add a no-op. This is what
+ * them with jobId = delivery id, so a job waiting in Redis makes the add a no-op (a finished job
+ * under that id is stale, and is replaced: see Producer.requeue). This is what
  * makes Redis disposable: after a flush or an outage the queue is rebuilt from PostgreSQL. Many
  * relays may run at once (the claim uses SKIP LOCKED).
  */
@@ -56,7 +57,7 @@ export class Relay {
       const count = await this.db.prisma.$transaction(async (tx) => {
         const due = await tx.$queryRaw<{ id: string; tenant_id: string; channel: string; sink_id: string; manual_retries: number }[]>`
           SELECT id, tenant_id, channel, sink_id, manual_retries FROM tocsin_claim_due_deliveries(${batch}::int, make_interval(secs => ${this.options.recheckMs / 1000}::float8))`;
-        if (due.length > 0) await this.producer.enqueue(due.map((d) => ({ id: d.id, tenantId: d.tenant_id, channel: d.channel, sinkId: d.sink_id, round: d.manual_retries })));
+        if (due.length > 0) await this.producer.requeue(due.map((d) => ({ id: d.id, tenantId: d.tenant_id, channel: d.channel, sinkId: d.sink_id, round: d.manual_retries })));
         return due.length;
       });
       total += count;

@@ -1,19 +1,38 @@
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { channels, requestSettings, SenderCache, type AnyChannel } from '@tocsin/channels';
 import { Database, type SecretBox } from '@tocsin/db';
-import { Producer, queueName } from '@tocsin/queue';
+import { checkEvictionPolicy, connectRedis, Producer, queueName } from '@tocsin/queue';
 import { channelSettingsOf, type Config, type Logger } from '@tocsin/config';
 import { backoffStrategy } from './bullmq-outcome.js';
 import { DeliveryStore } from './deliveries.js';
 import { SinkPacer } from './pacer.js';
 import { createProcessor } from './processor.js';
 import { Relay } from './relay.js';
+import { retryPoliciesOf } from './retry-policy.js';
+import { SinkRates } from './sink-rates.js';
 
 export interface RunningWorker {
   workers: Worker[];
   relay: Relay;
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the ones in flight to finish and be recorded, for at most
+   * `graceMs` (unbounded without it). Past the bound it lets go of them: the process may exit,
+   * and the deliveries' leases in PostgreSQL let the relay send them again. Resolves with whether
+   * every job finished in time.
+   */
+  close(graceMs?: number): Promise<{ drained: boolean }>;
+}
+
+/** Whether `promise` settles within `ms` (it keeps running either way). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  if (!Number.isFinite(ms)) return promise.then(() => true);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Resolves `--channels slack,webhook` (or all) against the registry. */
@@ -39,23 +58,34 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   const concurrencyOf = (channel: AnyChannel) => config.TOCSIN_WORKER_CONCURRENCY ?? requestSettings(channel).concurrency;
   const totalConcurrency = selected.reduce((sum, channel) => sum + concurrencyOf(channel), 0);
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: Math.min(50, totalConcurrency + 2) });
-  const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX });
+  const producer = new Producer({ redisUrl: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, prefix: config.TOCSIN_QUEUE_PREFIX });
   const senders = new SenderCache({ cipher: box, egressAllow: config.TOCSIN_EGRESS_ALLOW, settings: channelSettingsOf(config), timeoutMs: config.TOCSIN_HTTP_TIMEOUT_MS });
   const lockOf = (channel: AnyChannel) => Math.max(5_000, 3 * senders.timeoutMs(channel) + (channel.batch?.maxWaitMs ?? 0));
   const deps = {
     // A claim's lease outlives the longest job lock: the relay steps in only for a dead worker.
-    store: new DeliveryStore(db, 2 * Math.max(...selected.map(lockOf))),
+    store: new DeliveryStore(db, 2 * Math.max(...selected.map(lockOf)), retryPoliciesOf(config), { openAfterMs: config.TOCSIN_BREAKER_OPEN_AFTER_MS }),
     senders,
     pacer: new SinkPacer(),
+    rates: new SinkRates(db),
     producer,
     logger,
-    maxAttempts: config.TOCSIN_RETRY_MAX_ATTEMPTS,
-    retryBaseMs: config.TOCSIN_RETRY_BASE_MS,
     relayGraceMs: config.TOCSIN_RELAY_GRACE_MS,
   };
   // Workers block on Redis: maxRetriesPerRequest must be null or a blip kills them for good.
-  const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // BullMQ duplicates this connection (a Cluster too) for its blocking reads.
+  const connection = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, { maxRetriesPerRequest: null });
   connection.on('error', (err) => logger.warn({ err: { code: (err as { code?: string }).code } }, 'worker redis error'));
+  const release = async () => {
+    connection.disconnect();
+    await producer.close();
+    await db.close();
+  };
+  try {
+    await checkEvictionPolicy(connection, logger, { require: config.TOCSIN_REDIS_REQUIRE_NOEVICTION });
+  } catch (err) {
+    await release();
+    throw err;
+  }
   const processors = selected.map((channel) => createProcessor(channel, deps));
   const workers = selected.map((channel, i) => {
     const lockDuration = lockOf(channel);
@@ -78,15 +108,22 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   return {
     workers,
     relay,
-    async close() {
+    async close(graceMs = Infinity) {
+      const deadline = Date.now() + graceMs;
       await relay.stop();
-      // Batches waiting for company go now, so the jobs they hold can finish before close.
-      const closing = workers.map((w) => w.close());
+      // Workers stop fetching at once; batches waiting for company go now, so the jobs they hold
+      // can finish before close.
+      const closing = Promise.all(workers.map((w) => w.close()));
+      closing.catch((err: unknown) => logger.warn({ err }, 'worker close failed'));
       for (const processor of processors) processor.flush();
-      await Promise.all(closing);
-      connection.disconnect();
-      await producer.close();
-      await db.close();
+      const drained = await settlesWithin(closing, deadline - Date.now());
+      if (!drained) {
+        // Jobs still sending keep their BullMQ locks until those expire and their claims until
+        // the lease runs out; then another worker, or the relay, takes them.
+        logger.warn({ graceMs }, 'shutdown grace over with deliveries still in flight; their leases hand them to another worker');
+      }
+      await release();
+      return { drained };
     },
   };
 }

@@ -86,3 +86,4 @@ export { httpUrlField } from './core/config-fields.js';
 export { splitBatch, gzip, jsonArray, JSON_ARRAY_FRAMING, type SplitLimits } from './core/batch.js';
 export { fitDetail, type Fitted, type TruncatedDetail } from './core/fit-detail.js';
 export { siemConfigFields, FORWARD_DEBUG_FIELD } from './core/siem.js';
+export { sinkTakes, type RoutableSink, type RoutedEvent } from './routing.js';

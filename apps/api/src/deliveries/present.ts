@@ -9,6 +9,10 @@ export interface StoredDelivery {
   lastErrorCode: string | null;
   lastError: string | null;
   nextAttemptAt: Date;
+  deferrals: number;
+  /** The worker's retry policy for the round (apps/worker/src/retry-policy.ts); null before its first attempt. */
+  retryPolicy: unknown;
+  retryUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
@@ -37,6 +41,29 @@ export interface StoredEventSummary {
 
 const iso = (d: Date | null) => d && d.toISOString();
 
+/** The policy as the worker stored it (apps/worker/src/retry-policy.ts, RetryPolicy). */
+interface StoredRetryPolicy {
+  severity: string;
+  first_delay_ms: number;
+  max_attempts: number;
+  window_ms: number;
+  max_deferrals: number;
+}
+
+/** The round's retry policy and deadline, or null until the worker has made the round's first attempt. */
+function presentRetryPolicy(d: StoredDelivery) {
+  if (d.retryPolicy === null || typeof d.retryPolicy !== 'object') return null;
+  const p = d.retryPolicy as StoredRetryPolicy;
+  return {
+    severity: p.severity,
+    first_delay_ms: p.first_delay_ms,
+    max_attempts: p.max_attempts,
+    max_deferrals: p.max_deferrals,
+    window_ms: p.window_ms,
+    retry_until: iso(d.retryUntil),
+  };
+}
+
 /**
  * One entry of the delivery log. `next_attempt_at` is shown only while the delivery waits for
  * an automatic retry: in other states the column is the relay's bookkeeping (a grace or a lease).
@@ -53,6 +80,8 @@ export function presentDelivery(d: StoredDelivery, action: string | null) {
     last_error_code: d.lastErrorCode,
     last_error: d.lastError,
     next_attempt_at: d.state === 'retrying' ? iso(d.nextAttemptAt) : null,
+    deferrals: d.deferrals,
+    retry_policy: presentRetryPolicy(d),
     created_at: iso(d.createdAt),
     updated_at: iso(d.updatedAt),
     finished_at: iso(d.finishedAt),

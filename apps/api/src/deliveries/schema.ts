@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { SEVERITIES } from '@tocsin/catalog';
 import { cursorParam, limitParam } from '../paging.js';
+import { timestampDate } from '../json/timestamp.js';
 import type { presentAttempt, presentDelivery, presentDeliveryDetail } from './present.js';
 
-/** Every state a delivery can be in (the delivery_state_check constraint). */
-export const DELIVERY_STATES = ['pending', 'in_flight', 'retrying', 'delivered', 'failed', 'skipped'] as const;
+/**
+ * Every state a delivery can be in (the delivery_state_check constraint). `held`: waiting while
+ * its sink is disabled (circuit open, 410 Gone, an admin); enabling the sink resumes it.
+ */
+export const DELIVERY_STATES = ['pending', 'in_flight', 'retrying', 'delivered', 'failed', 'skipped', 'held'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /**
@@ -12,7 +17,8 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
  */
 export const MAX_RECOVER = 10_000;
 
-const timestamp = z.iso.datetime({ offset: true, message: 'must be a timestamp with an offset (2026-06-01T10:00:00Z)' }).transform((value) => new Date(value));
+/** Years 0001 to 9999 UTC, offsets up to ±14:00 (json/timestamp.ts). */
+const timestamp = timestampDate();
 
 /** `/v1/event_sink/{id}/deliveries` and `/v1/event_sink/{id}/recover`. */
 export const sinkDeliveriesParams = z.strictObject({ id: z.uuid() });
@@ -42,6 +48,21 @@ export type RecoverBody = z.infer<typeof recoverBody>;
 
 const instant = z.iso.datetime({ offset: true });
 
+const ms = z.number().int().min(0);
+
+/** The worker's retry policy for the delivery's round, by its event's severity (docs/architecture.md, "Retry policy per severity"). */
+export const retryPolicyResponse = z
+  .strictObject({
+    severity: z.enum(SEVERITIES),
+    first_delay_ms: ms.meta({ description: 'Delay before the first retry; each next one is 4× longer (±20% jitter), at most 6 h.' }),
+    max_attempts: z.number().int().min(1).meta({ description: 'Attempts that count in this round; Retry-After deferrals do not.' }),
+    max_deferrals: z.number().int().min(0).meta({ description: '429 / 503 answers with Retry-After that may delay the delivery without counting as an attempt.' }),
+    window_ms: ms.meta({ description: 'How long after the round’s first attempt it is retried.' }),
+    retry_until: instant.nullable().meta({ description: 'No automatic retry after this time.' }),
+  })
+  .nullable()
+  .meta({ description: 'Fixed at the first attempt of a round (a manual re-send or a resume starts a new round); null before it.' });
+
 /** One entry of a sink's delivery log. */
 export const deliveryResponse = z.strictObject({
   id: z.uuid(),
@@ -54,6 +75,8 @@ export const deliveryResponse = z.strictObject({
   last_error_code: z.string().nullable(),
   last_error: z.string().nullable(),
   next_attempt_at: instant.nullable().meta({ description: 'When the next automatic retry is due; only while `retrying`.' }),
+  deferrals: z.number().int().min(0).meta({ description: 'Attempts of this round answered 429 / 503 with Retry-After, which waited without counting.' }),
+  retry_policy: retryPolicyResponse,
   created_at: instant,
   updated_at: instant,
   finished_at: instant.nullable(),

@@ -45,6 +45,7 @@ const NOT_RETRYABLE: Partial<Record<string, [code: string, message: string]>> = 
   in_flight: ['delivery_in_flight', 'The delivery is being sent right now; look at it again in a moment.'],
   pending: ['delivery_scheduled', 'The delivery has not been sent yet; it is sent as soon as a worker takes it.'],
   retrying: ['delivery_scheduled', 'The delivery is already waiting for its next automatic retry (next_attempt_at).'],
+  held: ['delivery_held', 'The delivery is held while its event sink is disabled; enabling the sink resumes it.'],
 };
 
 interface SinkRef {
@@ -74,8 +75,46 @@ const due = (r: Resent): DueDelivery => ({ id: r.id, tenantId: r.tenant_id, sink
  * at ingest.
  */
 function resendSql(graceMs: number): Prisma.Sql {
-  return Prisma.sql`state = 'pending', attempts_at_retry = d.attempts, manual_retries = d.manual_retries + 1,
+  return Prisma.sql`manual_retries = d.manual_retries + 1, ${freshRoundSql(graceMs)}`;
+}
+
+/**
+ * A new round of automatic retries: pending after the relay's grace, the attempt count, the
+ * Retry-After deferrals and the retry policy (with its deadline) start again at the next attempt.
+ */
+function freshRoundSql(graceMs: number): Prisma.Sql {
+  return Prisma.sql`state = 'pending', attempts_at_retry = d.attempts, deferrals = 0, retry_policy = NULL, retry_until = NULL,
     next_attempt_at = now() + make_interval(secs => ${graceMs / 1000}::float8), finished_at = NULL, updated_at = now()`;
+}
+
+/**
+ * Disabling a sink (an admin's PUT; the worker's circuit breaker does the same in
+ * apps/worker/src/breaker.ts) holds its deliveries that wait for a send: they stay in the log as
+ * `held`, not skipped, and a delivery in flight is held when its claim finds the sink disabled.
+ */
+export async function holdSinkDeliveries(tx: Tx, sinkId: string): Promise<void> {
+  await tx.$executeRaw`UPDATE delivery SET state = 'held', updated_at = now() WHERE sink_id = ${sinkId}::uuid AND state IN ('pending', 'retrying')`;
+}
+
+/**
+ * Enabling a sink resumes its held deliveries, each with a fresh round of retries (the hold may
+ * have outlasted its window). Like a manual re-send it is a new round with its own job id: a
+ * held delivery may still have a delayed retry job in Redis under the old one, which would
+ * otherwise make the add a no-op until that delay ran out (the old job, when it comes, finds the
+ * delivery taken or done and completes without sending).
+ */
+export async function resumeSinkDeliveries(tx: Tx, sinkId: string, graceMs: number): Promise<DueDelivery[]> {
+  const rows = await tx.$queryRaw<Resent[]>`
+    UPDATE delivery d SET ${resendSql(graceMs)}
+     WHERE d.sink_id = ${sinkId}::uuid AND d.state = 'held'
+    RETURNING d.id, d.tenant_id, d.sink_id, d.channel, d.manual_retries`;
+  return rows.map(due);
+}
+
+/** Enqueues resumed deliveries after the commit, not awaited: if Redis refuses, the relay enqueues them after the grace. */
+export function enqueueResumed(producer: Producer, logger: Logger, deliveries: DueDelivery[]): void {
+  if (deliveries.length === 0) return;
+  producer.enqueue(deliveries).catch((err: unknown) => logger.warn({ err, count: deliveries.length }, 'enqueue of resumed deliveries failed; the relay will enqueue'));
 }
 
 /** The delivery log of a sink, one delivery with its attempts, and manual re-sends. */

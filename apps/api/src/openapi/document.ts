@@ -4,13 +4,13 @@ import { errorEnvelope } from './responses.js';
 
 /** Why each status is answered, for the statuses every route of a kind shares. */
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Invalid input; `details` names each offending field.',
+  400: 'Invalid input; `details` names each offending field. Bodies are strict JSON: no duplicate keys, no number a 64-bit float cannot hold exactly, no NUL or unpaired surrogate, at most 64 levels deep.',
   401: 'No credential, or one that is not valid.',
   403: 'Not allowed.',
   404: 'No such resource for this tenant.',
   409: 'Conflict.',
   413: 'The body is larger than 1 MiB.',
-  415: 'The body is not JSON.',
+  415: 'The body is not UTF-8 JSON, or its Content-Encoding is not gzip, deflate or br.',
   503: 'A dependency is unavailable; nothing was changed. Retry after `Retry-After` seconds.',
 };
 
@@ -25,7 +25,8 @@ export function impliedErrors(route: RouteDeclaration): Map<number, string[]> {
   const codes = new Map<number, string[]>();
   const add = (status: number, ...list: string[]) => codes.set(status, [...(codes.get(status) ?? []), ...list]);
   if (route.params || route.query || route.body) add(400, 'invalid_request');
-  if (route.body) add(400, 'invalid_json');
+  // The body parser's own refusals (json/body.ts): not JSON or not UTF-8, and a compressed body cut short.
+  if (route.body) add(400, 'invalid_json', 'invalid_content_encoding');
   if (route.access !== 'public') add(401, 'unauthenticated');
   if (route.access !== 'public' && route.access !== 'authenticated') add(403, 'insufficient_scope');
   if (route.plan) add(403, 'plan_required');

@@ -43,7 +43,11 @@ export const eventSink = z.strictObject({
   events: z.array(z.string()),
   min_severity: z.enum(SEVERITIES),
   enabled: z.boolean(),
-  disabled_reason: z.string().nullable(),
+  disabled_reason: z
+    .string()
+    .nullable()
+    .meta({ description: 'Why the sink is disabled: `disabled_by_admin`, `plan_downgraded`, `circuit_open` (it failed without a delivery for TOCSIN_BREAKER_OPEN_AFTER_MS) or `gone` (it answered 410). Its deliveries are held until it is enabled again.' }),
+  rate_per_second: z.number().min(0).nullable().meta({ description: 'Sends per second to this sink, overriding its kind’s default (null: the default; 0: unlimited).' }),
   created_at: timestamp,
   updated_at: timestamp,
 });

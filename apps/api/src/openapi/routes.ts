@@ -76,7 +76,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     plan: 'team',
     body: createSinkBody,
     responses: { 201: { description: 'Created; secrets redacted.', content: json(eventSinkEnvelope) } },
-    errors: { 400: ['egress_denied'], 403: ['tenant_mismatch'], 503: ['unavailable'] },
+    errors: { 400: ['egress_denied', 'destination_unresolved'], 403: ['tenant_mismatch'], 503: ['unavailable'] },
   },
   {
     method: 'get',
@@ -113,7 +113,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     params: sinkIdParam,
     body: updateSinkBody,
     responses: { 200: { description: 'Updated; secrets redacted.', content: json(eventSinkEnvelope) } },
-    errors: { 400: ['egress_denied'], 403: ['tenant_mismatch'], 409: ['conflict'], 503: ['unavailable'] },
+    errors: { 400: ['egress_denied', 'destination_unresolved'], 403: ['tenant_mismatch'], 409: ['conflict'], 503: ['unavailable'] },
   },
   {
     method: 'post',

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tocsin/queue';
 import { TtlCache } from '../ttl-cache.js';
 
 export interface SinkRow {
@@ -10,7 +10,19 @@ export interface SinkRow {
   forwardDebug: boolean;
 }
 
-const CHANNEL = 'tocsin:sinks-changed';
+/**
+ * Redis pub/sub is one namespace per server (per cluster), whatever the key prefix: the channel
+ * carries the deployment's TOCSIN_QUEUE_PREFIX, as its queues do, so deployments sharing a Redis
+ * do not hear each other.
+ */
+export const sinksChangedChannel = (prefix: string) => `${prefix}:sinks-changed`;
+
+/** Where invalidations go and come from: publish on `pub`, listen on `sub`, on the prefix's channel. */
+export interface CacheBus {
+  prefix: string;
+  pub?: RedisClient;
+  sub?: RedisClient;
+}
 
 /**
  * Each tenant's enabled sinks, for matching at ingest. Entries expire after `ttlMs` and are
@@ -20,16 +32,19 @@ const CHANNEL = 'tocsin:sinks-changed';
 export class SinkCache {
   readonly #entries: TtlCache<string, SinkRow[]>;
 
-  constructor(
-    ttlMs: number,
-    private readonly pub?: Redis,
-    sub?: Redis,
-  ) {
+  readonly #pub?: RedisClient;
+  readonly #channel?: string;
+
+  constructor(ttlMs: number, bus?: CacheBus) {
     this.#entries = new TtlCache(ttlMs);
-    if (sub) {
-      sub.subscribe(CHANNEL).catch(() => undefined);
-      sub.on('message', (channel: string, tenantId: string) => {
-        if (channel === CHANNEL) this.#entries.delete(tenantId);
+    if (!bus) return;
+    const channel = sinksChangedChannel(bus.prefix);
+    this.#channel = channel;
+    this.#pub = bus.pub;
+    if (bus.sub) {
+      bus.sub.subscribe(channel).catch(() => undefined);
+      bus.sub.on('message', (from: string, tenantId: string) => {
+        if (from === channel) this.#entries.delete(tenantId);
       });
     }
   }
@@ -41,6 +56,6 @@ export class SinkCache {
 
   invalidate(tenantId: string): void {
     this.#entries.delete(tenantId);
-    this.pub?.publish(CHANNEL, tenantId).catch(() => undefined);
+    if (this.#channel) this.#pub?.publish(this.#channel, tenantId).catch(() => undefined);
   }
 }

@@ -11,6 +11,7 @@ export interface StoredSink {
   minSeverity: string;
   enabled: boolean;
   disabledReason: string | null;
+  ratePerSecond: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,6 +32,7 @@ export function presentSink(sink: StoredSink) {
     min_severity: sink.minSeverity,
     enabled: sink.enabled,
     disabled_reason: sink.disabledReason,
+    rate_per_second: sink.ratePerSecond,
     created_at: sink.createdAt.toISOString(),
     updated_at: sink.updatedAt.toISOString(),
   };

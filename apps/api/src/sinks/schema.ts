@@ -33,6 +33,13 @@ export function eventsRefused(channel: Pick<AnyChannel, 'routing' | 'sinkType'>,
   });
 }
 
+/**
+ * A sink's own send rate, overriding its kind's default (docs/architecture.md, "Rate limits per
+ * sink"): `null` restores the default, `0` is unlimited. Batching kinds are paced per request by
+ * the vendor's own limits and take none (checked with the kind, in the service).
+ */
+export const ratePerSecond = z.number().min(0).max(1000).nullable();
+
 /** `event_sink_args`: exactly one sink type and its fields. */
 const sinkArgs = z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length === 1, {
   message: 'must hold exactly one sink type, e.g. {"Webhook": {"url": "https://…"}}',
@@ -52,6 +59,7 @@ export const createSinkBody = z
     events: eventsFilter.default(['*']),
     min_severity: z.enum(SEVERITIES).default('low'),
     enabled: z.boolean().default(true),
+    rate_per_second: ratePerSecond.default(null),
   })
   .superRefine((body, ctx) => {
     const channel = channelBySinkType(Object.keys(body.event_sink_args)[0] ?? '');
@@ -77,6 +85,7 @@ export const updateSinkBody = z
     events: eventsFilter.optional(),
     min_severity: z.enum(SEVERITIES).optional(),
     enabled: z.boolean().optional(),
+    rate_per_second: ratePerSecond.optional(),
   })
   .refine((body) => Object.keys(body).some((key) => key !== 'id' && key !== 'tenant_id'), { message: 'nothing to update: send at least one field' });
 export type UpdateSinkBody = z.infer<typeof updateSinkBody>;

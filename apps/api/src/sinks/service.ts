@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
-import { assertUrlAllowed, channelById, channelBySinkType, PrepareError, sealConfig, sinkTypes, unsealConfig, type AnyChannel, type EgressPolicy, type SenderCache } from '@tocsin/channels';
+import { assertUrlAllowed, channelById, DestinationUnresolvedError, EgressDeniedError, channelBySinkType, PrepareError, sealConfig, sinkTypes, unsealConfig, type AnyChannel, type EgressPolicy, type SenderCache } from '@tocsin/channels';
 import type { Database, SecretBox } from '@tocsin/db';
 import { ApiError, parseOrThrow } from '../errors.js';
 import { planAllows, planRequired } from '../auth/authenticate.js';
@@ -13,7 +13,9 @@ import { mergeConfig, withoutMarkers } from './merge.js';
 import { presentSink } from './present.js';
 import type { ConfigAudit } from '../audit/config-audit.js';
 import type { Logger } from '@tocsin/config';
+import type { Producer } from '@tocsin/queue';
 import { sendTest } from './test-send.js';
+import { enqueueResumed, holdSinkDeliveries, resumeSinkDeliveries } from '../deliveries/service.js';
 
 export interface SinkServiceDeps {
   db: Database;
@@ -26,6 +28,10 @@ export interface SinkServiceDeps {
   logger: Logger;
   /** Signs sink-list cursors (the Events API's key; the signer's purpose keeps them apart). */
   cursorKey: Buffer;
+  /** Enqueues the held deliveries a re-enabled sink resumes. */
+  producer: Producer;
+  /** Delay before the relay treats a resumed delivery as its own (the api enqueues it first). */
+  relayGraceMs: number;
 }
 
 /**
@@ -66,16 +72,34 @@ async function prepareConfig(channel: AnyChannel, hook: NonNullable<AnyChannel['
   return parseOrThrow(channel.configSchema, prepared, ['event_sink_args', channel.sinkType]) as Record<string, unknown>;
 }
 
-/** Checks every URL the channel will contact against the egress guard (this resolves DNS). */
+/**
+ * Checks every URL the channel will contact against the egress guard (this resolves DNS). A
+ * refusal by the guard is `egress_denied`; a name that does not resolve is not a refusal, and is
+ * `destination_unresolved` (a typo, or a name only resolvable elsewhere).
+ */
 async function assertEgress(channel: AnyChannel, config: Record<string, unknown>, egress: EgressPolicy): Promise<void> {
+  const path = `event_sink_args.${channel.sinkType}`;
   for (const url of channel.urls(config)) {
     try {
       await assertUrlAllowed(url, egress);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : 'refused';
-      throw new ApiError(400, 'egress_denied', 'A destination URL is not allowed.', [{ path: `event_sink_args.${channel.sinkType}`, message: reason }]);
+      if (err instanceof EgressDeniedError) throw new ApiError(400, 'egress_denied', 'A destination URL is not allowed.', [{ path, message: err.message }]);
+      if (err instanceof DestinationUnresolvedError) {
+        throw new ApiError(400, 'destination_unresolved', `A destination's host name did not resolve: ${err.host}. Check the URL; nothing was saved.`, [
+          { path, message: err.message },
+        ]);
+      }
+      throw err;
     }
   }
+}
+
+/** Batching kinds are paced per request by their vendor's limits: a per-delivery rate means nothing there. */
+function assertRate(channel: AnyChannel, rate: number | null | undefined): void {
+  if (rate === undefined || rate === null || !channel.batch) return;
+  throw new ApiError(400, 'invalid_request', 'The request has invalid fields.', [
+    { path: 'rate_per_second', message: `${channel.sinkType} sends batches paced by the vendor's own limits and takes no per-sink rate; send null or leave it out` },
+  ]);
 }
 
 function assertTenant(principal: Principal, tenantId: string | undefined): void {
@@ -101,6 +125,7 @@ export class SinkService {
     assertTenant(principal, body.tenant_id);
     const { channel, input } = parseArgs(body.event_sink_args);
     if (!planAllows(principal.plan, channel.plan)) throw planRequired(channel.plan, `The ${channel.sinkType} integration`);
+    assertRate(channel, body.rate_per_second);
     const config = await storedConfig(channel, input, this.deps.senders);
     await assertEgress(channel, config, this.deps.egress);
     const id = randomUUID();
@@ -117,6 +142,7 @@ export class SinkService {
           events: body.events,
           minSeverity: body.min_severity,
           enabled: body.enabled,
+          ratePerSecond: body.rate_per_second,
         },
       }),
     );
@@ -169,6 +195,7 @@ export class SinkService {
     const events = body.events === undefined ? undefined : normalizeEvents(body.events);
     const refused = eventsRefused(channel, body.events ?? []);
     if (refused.length > 0) throw new ApiError(400, 'invalid_request', 'The request has invalid fields.', refused.map((r) => ({ path: `events.${r.index}`, message: r.message })));
+    assertRate(channel, body.rate_per_second);
 
     const who = { tenantId: principal.tenantId, sinkId: id };
     let sealed: Record<string, unknown> | undefined;
@@ -186,7 +213,7 @@ export class SinkService {
     }
 
     const enabled = body.enabled ?? current.enabled;
-    const updated = await this.deps.db.withTenant(principal.tenantId, async (tx) => {
+    const result = await this.deps.db.withTenant(principal.tenantId, async (tx) => {
       const { count } = await tx.eventSink.updateMany({
         where: { id, deletedAt: null, updatedAt: current.updatedAt },
         data: {
@@ -194,21 +221,35 @@ export class SinkService {
           ...(body.description === undefined ? {} : { description: body.description }),
           ...(events === undefined ? {} : { events }),
           ...(body.min_severity === undefined ? {} : { minSeverity: body.min_severity }),
+          ...(body.rate_per_second === undefined ? {} : { ratePerSecond: body.rate_per_second }),
           ...(sealed === undefined ? {} : { config: sealed as object }),
-          ...(enabled === current.enabled ? {} : { enabled, disabledReason: enabled ? null : 'disabled_by_admin' }),
+          // Enabling closes the circuit: the failing run starts again from the next attempt.
+          ...(enabled === current.enabled ? {} : { enabled, disabledReason: enabled ? null : 'disabled_by_admin', failingSince: null }),
         },
       });
-      return count === 0 ? undefined : tx.eventSink.findFirst({ where: { id } });
+      if (count === 0) return undefined;
+      // Disabling holds what waits; enabling resumes what was held, in the same transaction.
+      if (enabled !== current.enabled && !enabled) await holdSinkDeliveries(tx, id);
+      const resumed = enabled !== current.enabled && enabled ? await resumeSinkDeliveries(tx, id, this.deps.relayGraceMs) : [];
+      return { sink: (await tx.eventSink.findFirst({ where: { id } }))!, resumed };
     });
-    if (!updated) throw new ApiError(409, 'conflict', 'The event sink changed or was deleted while this update was prepared; read it again and retry.');
+    if (!result) throw new ApiError(409, 'conflict', 'The event sink changed or was deleted while this update was prepared; read it again and retry.');
+    const { sink: updated, resumed } = result;
     this.deps.cache.invalidate(principal.tenantId);
+    enqueueResumed(this.deps.producer, this.deps.logger, resumed);
 
     const changed = [
-      ...(['name', 'description', 'events', 'min_severity'] as const).filter((field) => body[field] !== undefined),
+      ...(['name', 'description', 'events', 'min_severity', 'rate_per_second'] as const).filter((field) => body[field] !== undefined),
       ...changedConfig.map((field) => `event_sink_args.${channel.sinkType}.${field}`),
     ];
     if (changed.length > 0) await this.deps.audit.record(principal, { action: 'EVENT_SINK_UPDATED', resource: sinkResource(updated), detail: { changed } });
-    if (enabled !== current.enabled) await this.deps.audit.record(principal, { action: enabled ? 'EVENT_SINK_ENABLED' : 'EVENT_SINK_DISABLED', resource: sinkResource(updated), detail: { reason: enabled ? null : 'disabled_by_admin' } });
+    if (enabled !== current.enabled) {
+      await this.deps.audit.record(principal, {
+        action: enabled ? 'EVENT_SINK_ENABLED' : 'EVENT_SINK_DISABLED',
+        resource: sinkResource(updated),
+        detail: enabled ? { reason: null, previous_reason: current.disabledReason, resumed_deliveries: resumed.length } : { reason: 'disabled_by_admin' },
+      });
+    }
     return presentSink(updated);
   }
 
@@ -231,7 +272,7 @@ export class SinkService {
     return result;
   }
 
-  /** Soft delete: the attempt history stays; deliveries not yet sent end `skipped`. */
+  /** Soft delete: the attempt history stays; deliveries not yet sent (held ones too) end `skipped`. */
   async delete(principal: Principal, id: string) {
     const deleted = await this.deps.db.withTenant(principal.tenantId, async (tx) => {
       const sink = await tx.eventSink.findFirst({ where: { id, deletedAt: null }, select: { id: true, name: true } });
@@ -239,7 +280,7 @@ export class SinkService {
       const { count } = await tx.eventSink.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: new Date(), enabled: false } });
       if (!sink || count === 0) return undefined;
       await tx.delivery.updateMany({
-        where: { sinkId: id, state: { in: ['pending', 'retrying'] } },
+        where: { sinkId: id, state: { in: ['pending', 'retrying', 'held'] } },
         data: { state: 'skipped', lastErrorCode: 'sink_deleted', finishedAt: new Date(), updatedAt: new Date() },
       });
       return sink;

@@ -1,0 +1,79 @@
+import type { Outcome } from '@tocsin/channels';
+import type { SqlTx } from '@tocsin/db';
+import { announceDisabled, type DisabledSink, type OpenReason } from './integration-disabled.js';
+
+export type { OpenReason };
+
+export interface BreakerOptions {
+  /** A sink whose attempts have all failed for this long is disabled (TOCSIN_BREAKER_OPEN_AFTER_MS). */
+  openAfterMs: number;
+}
+
+/** One recorded attempt, as the breaker sees it. */
+export interface SinkAttempt {
+  sinkId: string;
+  delivered: boolean;
+  /** The destination answered 410 Gone: the sink is disabled at once. */
+  gone: boolean;
+  at: Date;
+}
+
+/**
+ * 410 Gone means the endpoint is not coming back: Standard Webhooks says to disable it
+ * (https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md,
+ * "Endpoint disabling"); Slack answers it for an archived channel, Teams for a deleted flow.
+ * Classification keeps it a permanent `not_found` (the reasons are a closed list); the status
+ * tells it from a 404, which may be a typo'd path worth failing loudly rather than a removal.
+ */
+export const isGone = (outcome: Outcome): boolean => outcome.kind === 'permanent' && outcome.status === 410;
+
+/**
+ * The circuit breaker, run in the transaction that records a group of attempts (one tenant's).
+ * `event_sink.failing_since` marks the start of a sink's run of attempts without a delivery: a
+ * delivery clears it, a failure sets it if unset (writes happen only on change, so a healthy sink
+ * costs one statement that updates nothing). A run longer than `openAfterMs`, or a 410, disables
+ * the sink (`enabled = false`, `disabled_reason` circuit_open or gone; `updated_at` moves, so an
+ * admin's update prepared before it is a 409, not a silent re-enable), holds its deliveries that
+ * wait for a retry, and tells the tenant's other sinks (INTEGRATION_DISABLED). The update is
+ * conditional on `enabled`, so of many workers seeing the same run, one disables and announces.
+ */
+export async function trackSinks(tx: SqlTx, tenantId: string, attempts: SinkAttempt[], options: BreakerOptions): Promise<Map<string, OpenReason>> {
+  // Per sink: delivered if any attempt of the group delivered, else failing since the earliest.
+  const bySink = new Map<string, { delivered: boolean; gone: boolean; at: Date }>();
+  for (const a of attempts) {
+    const seen = bySink.get(a.sinkId) ?? { delivered: false, gone: false, at: a.at };
+    bySink.set(a.sinkId, { delivered: seen.delivered || a.delivered, gone: seen.gone || a.gone, at: a.at < seen.at ? a.at : seen.at });
+  }
+  const sinks = [...bySink.entries()];
+  await tx.query(
+    `UPDATE event_sink s SET failing_since = CASE WHEN v.ok THEN NULL ELSE v.at END
+       FROM unnest($1::uuid[], $2::bool[], $3::timestamptz[]) AS v(id, ok, at)
+      WHERE s.id = v.id AND CASE WHEN v.ok THEN s.failing_since IS NOT NULL ELSE s.failing_since IS NULL END`,
+    [sinks.map(([id]) => id), sinks.map(([, s]) => s.delivered), sinks.map(([, s]) => s.at.toISOString())],
+  );
+  const failing = sinks.filter(([, s]) => !s.delivered).map(([id]) => id);
+  const gone = sinks.filter(([, s]) => s.gone).map(([id]) => id);
+  if (failing.length === 0 && gone.length === 0) return new Map();
+
+  const { rows: opened } = await tx.query<DisabledSink>(
+    `UPDATE event_sink SET enabled = false, updated_at = now(),
+            disabled_reason = CASE WHEN id = ANY($2::uuid[]) THEN 'gone' ELSE 'circuit_open' END
+      WHERE enabled AND deleted_at IS NULL
+        AND (id = ANY($2::uuid[]) OR (id = ANY($1::uuid[]) AND failing_since <= now() - make_interval(secs => $3::float8)))
+     RETURNING id, name, channel, disabled_reason AS reason, failing_since`,
+    [failing, gone, options.openAfterMs / 1000],
+  );
+  if (opened.length === 0) return new Map();
+  await holdDeliveries(tx, opened.map((s) => s.id));
+  await announceDisabled(tx, tenantId, opened);
+  return new Map(opened.map((s) => [s.id, s.reason]));
+}
+
+/**
+ * A disabled sink's deliveries that wait (pending, or retrying at a later time) are held at
+ * once, so the delivery log says so; the ones in flight are held when they next come up (their
+ * claim finds the sink disabled). The admin API's disable does the same (apps/api/src/deliveries/service.ts).
+ */
+export async function holdDeliveries(tx: SqlTx, sinkIds: string[]): Promise<void> {
+  await tx.query(`UPDATE delivery SET state = 'held', updated_at = now() WHERE sink_id = ANY($1::uuid[]) AND state IN ('pending', 'retrying')`, [sinkIds]);
+}
