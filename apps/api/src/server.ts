@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
 import { createEgressPolicy, SenderCache } from '@tocsin/channels';
 import { Database, SecretBox } from '@tocsin/db';
-import { Producer } from '@tocsin/queue';
+import { checkEvictionPolicy, connectRedis, Producer } from '@tocsin/queue';
 import { channelSettingsOf, type Config, type Logger } from '@tocsin/config';
 import { createApp } from './app.js';
 import { createJwtVerifier, jwtSettingsFrom } from './auth/jwt.js';
@@ -21,12 +20,23 @@ export interface RunningApi {
 export async function startApi(config: Config, box: SecretBox, logger: Logger): Promise<RunningApi> {
   const jwtSettings = jwtSettingsFrom(config); // a bad JWT setup stops start-up before anything connects
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: 20 });
-  const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX });
-  const pubsub = { pub: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), sub: new Redis(config.REDIS_URL) };
+  const target = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
+  const producer = new Producer({ redisUrl: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, prefix: config.TOCSIN_QUEUE_PREFIX });
+  const pubsub = { pub: connectRedis(target, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), sub: connectRedis(target) };
   pubsub.pub.on('error', () => undefined);
   pubsub.sub.on('error', () => undefined);
-  const cache = new SinkCache(5_000, pubsub.pub, pubsub.sub);
-  const authChanges = new AuthChanges(pubsub.pub, pubsub.sub);
+  const bus = { prefix: config.TOCSIN_QUEUE_PREFIX, ...pubsub };
+  const cache = new SinkCache(5_000, bus);
+  const authChanges = new AuthChanges(bus);
+  try {
+    await checkEvictionPolicy(producer.connection, logger, { require: config.TOCSIN_REDIS_REQUIRE_NOEVICTION });
+  } catch (err) {
+    await producer.close();
+    pubsub.pub.disconnect();
+    pubsub.sub.disconnect();
+    await db.close();
+    throw err;
+  }
   const app = createApp({
     db,
     box,

@@ -7,6 +7,25 @@ const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, { message: `must be 32 random bytes, base64 (${DEV_KEY_HINT})` });
 
+/** `host:port,host:port`: Redis Cluster seed nodes. */
+const clusterNodes = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { message: 'must be host:port, comma separated (e.g. 10.0.0.1:6379,10.0.0.2:6379)' })
+          .transform((node) => {
+            const at = node.lastIndexOf(':');
+            return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+          })
+          .refine((n) => n.port >= 1 && n.port <= 65535, { message: 'port must be 1 to 65535' }),
+      )
+      .min(1, { message: 'names no node' }),
+  );
+
 const cidrList = z
   .string()
   .default('')
@@ -25,6 +44,14 @@ const schema = z
     TOCSIN_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('tocsin_app'),
     /** @defaultValue redis://127.0.0.1:6379 */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    /**
+     * Redis Cluster seed nodes, `host:port` comma separated: set, every Redis connection is a
+     * cluster client (the rest of the cluster is discovered), and REDIS_URL gives only the user,
+     * password and TLS (`rediss:`) every node shares.
+     */
+    REDIS_CLUSTER_NODES: clusterNodes.optional(),
+    /** Refuse to start when Redis' maxmemory-policy is not noeviction (otherwise it is logged as an error). @defaultValue false */
+    TOCSIN_REDIS_REQUIRE_NOEVICTION: z.stringbool().default(false),
     /** BullMQ key prefix. Queue names carry a hash tag, so Redis Cluster keeps each queue in one slot. */
     TOCSIN_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tocsin'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -56,10 +83,41 @@ const schema = z
     TOCSIN_EVENTS_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     /** Parallel jobs per channel queue in one worker process; unset, each channel's own (32 for most). */
     TOCSIN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
-    /** Tries per delivery before it is failed for good. @defaultValue 12 */
-    TOCSIN_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
-    /** First retry delay; each next one is 4× longer (±20% jitter), capped at 6 h. @defaultValue 5000 */
-    TOCSIN_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+    /**
+     * Tries per delivery (per round: a manual re-send starts a new one) before it is failed for
+     * good, whatever its severity; the severity's window usually ends retries first. Retry-After
+     * deferrals do not count. @defaultValue 25
+     */
+    TOCSIN_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(25),
+    /** Sets the first retry delay of every severity at once (tests); unset, each severity's own below. */
+    TOCSIN_RETRY_BASE_MS: z.coerce.number().int().min(10).optional(),
+    /** First retry delay of a critical delivery; each next one is 4× longer (±20% jitter), capped at 6 h. @defaultValue 2000 */
+    TOCSIN_RETRY_CRITICAL_FIRST_DELAY_MS: z.coerce.number().int().min(10).default(2_000),
+    /** @defaultValue 5000 */
+    TOCSIN_RETRY_HIGH_FIRST_DELAY_MS: z.coerce.number().int().min(10).default(5_000),
+    /** @defaultValue 10000 */
+    TOCSIN_RETRY_MEDIUM_FIRST_DELAY_MS: z.coerce.number().int().min(10).default(10_000),
+    /** @defaultValue 30000 */
+    TOCSIN_RETRY_LOW_FIRST_DELAY_MS: z.coerce.number().int().min(10).default(30_000),
+    /** How long a critical delivery is retried, from its first attempt. @defaultValue 259200000 (72 h) */
+    TOCSIN_RETRY_CRITICAL_WINDOW_MS: z.coerce.number().int().min(100).default(72 * 3_600_000),
+    /** @defaultValue 86400000 (24 h) */
+    TOCSIN_RETRY_HIGH_WINDOW_MS: z.coerce.number().int().min(100).default(24 * 3_600_000),
+    /** @defaultValue 43200000 (12 h) */
+    TOCSIN_RETRY_MEDIUM_WINDOW_MS: z.coerce.number().int().min(100).default(12 * 3_600_000),
+    /** @defaultValue 3600000 (1 h) */
+    TOCSIN_RETRY_LOW_WINDOW_MS: z.coerce.number().int().min(100).default(3_600_000),
+    /**
+     * A 429 or 503 with Retry-After delays a delivery without counting as an attempt, this many
+     * times per round; past it, such answers count like any other failure. @defaultValue 50
+     */
+    TOCSIN_RETRY_MAX_DEFERRALS: z.coerce.number().int().min(0).max(1000).default(50),
+    /**
+     * The circuit breaker: a sink whose attempts have all failed for this long (no delivery in
+     * between) is disabled (`disabled_reason: circuit_open`) and its deliveries are held until it
+     * is enabled again. @defaultValue 86400000 (24 h)
+     */
+    TOCSIN_BREAKER_OPEN_AFTER_MS: z.coerce.number().int().min(100).default(24 * 3_600_000),
     /** Per-request timeout for every destination; unset, each channel's own (10 s for most). */
     TOCSIN_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
     /** How often the outbox relay looks for due deliveries. @defaultValue 2000 */
@@ -68,6 +126,12 @@ const schema = z
     TOCSIN_RELAY_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
     /** A pending delivery is the relay's after this long (the api enqueues it first). @defaultValue 10000 */
     TOCSIN_RELAY_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    /**
+     * On SIGTERM a worker takes no new job and waits this long for the ones in flight to finish
+     * and be recorded; then it exits anyway (their leases let the relay send them again). Keep it
+     * below the supervisor's kill timeout (Kubernetes: 30 s). @defaultValue 25000
+     */
+    TOCSIN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
     /** Operator settings that channels declare (e.g. TOCSIN_SLACK_CLIENT_ID): see each channel's README. */
     ...Object.fromEntries(operatorSettings().map((setting) => [setting.env, z.string().min(1).optional()])),
   })

@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import type { Config, Logger } from '@tocsin/config';
 import { Database } from '@tocsin/db';
-import { Producer } from '@tocsin/queue';
+import { connectRedis, Producer } from '@tocsin/queue';
 import { ConfigAudit } from '../audit/config-audit.js';
 import { AuthChanges } from '../auth/auth-changes.js';
 import { AUTH_CACHE_MS } from '../auth/auth-cache.js';
@@ -23,7 +22,7 @@ export interface OperatorDeps extends PlanChangeDeps {
 export async function withOperator<T>(config: Config, logger: Logger, fn: (deps: OperatorDeps) => Promise<T>): Promise<T> {
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: 2 });
   // One try, no offline queue: a command must not hang on a Redis that is down.
-  const pub = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: () => null });
+  const pub = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, reconnect: false });
   pub.on('error', () => undefined);
   const connected = await pub.connect().then(
     () => true,
@@ -32,11 +31,11 @@ export async function withOperator<T>(config: Config, logger: Logger, fn: (deps:
       return false;
     },
   );
-  const producer = new Producer({ redisUrl: config.REDIS_URL, prefix: config.TOCSIN_QUEUE_PREFIX });
-  const sinks = new SinkCache(0, pub);
+  const producer = new Producer({ redisUrl: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, prefix: config.TOCSIN_QUEUE_PREFIX });
+  const sinks = new SinkCache(0, { prefix: config.TOCSIN_QUEUE_PREFIX, pub });
   const ingestor = new Ingestor({ db, cache: sinks, producer, logger, relayGraceMs: config.TOCSIN_RELAY_GRACE_MS });
   try {
-    return await fn({ db, sinks, authChanges: new AuthChanges(pub), audit: new ConfigAudit(ingestor, logger), logger });
+    return await fn({ db, sinks, authChanges: new AuthChanges({ prefix: config.TOCSIN_QUEUE_PREFIX, pub }), audit: new ConfigAudit(ingestor, logger), logger });
   } finally {
     // Without Redis an enqueue waits for a connection that never comes: ending it fails them (the relay enqueues later).
     if (!connected) producer.connection.disconnect();

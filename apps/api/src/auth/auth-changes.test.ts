@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@tocsin/config';
-import { AuthChanges, type AuthChange } from './auth-changes.js';
+import { AuthChanges, authChangedChannel, type AuthChange } from './auth-changes.js';
 
 const url = loadConfig().REDIS_URL;
+const prefix = `ac${randomUUID().slice(0, 8)}`;
+const channel = authChangedChannel(prefix);
 const connections: Redis[] = [];
 const redis = () => {
   const r = new Redis(url);
@@ -16,7 +18,7 @@ afterAll(() => connections.forEach((c) => c.disconnect()));
 test('a change published in one process reaches the others; foreign or malformed messages are ignored', async () => {
   const sub = redis();
   const heard: AuthChange[] = [];
-  const other = new AuthChanges(undefined, sub);
+  const other = new AuthChanges({ prefix, sub });
   const bothHeard = new Promise<void>((resolve) =>
     other.onChange((c) => {
       if ('all' in c) return; // the connect itself: drop everything
@@ -25,16 +27,16 @@ test('a change published in one process reaches the others; foreign or malformed
     }),
   );
   await once(sub, 'ready');
-  await sub.subscribe('tocsin:auth-changed'); // the constructor's subscription is in by the time this answers
+  await sub.subscribe(channel); // the constructor's subscription is in by the time this answers
 
   const pub = redis();
   const tokenId = randomUUID();
   const tenantId = randomUUID();
-  await pub.publish('tocsin:auth-changed', 'not json');
-  await pub.publish('tocsin:auth-changed', JSON.stringify({ token_id: 'not-a-uuid' }));
-  await pub.publish('tocsin:auth-changed', JSON.stringify({ tenant_id: tenantId, extra: true }));
+  await pub.publish(channel, 'not json');
+  await pub.publish(channel, JSON.stringify({ token_id: 'not-a-uuid' }));
+  await pub.publish(channel, JSON.stringify({ tenant_id: tenantId, extra: true }));
   const here: AuthChange[] = [];
-  const mine = new AuthChanges(pub);
+  const mine = new AuthChanges({ prefix, pub });
   mine.onChange((c) => here.push(c));
   await mine.publish({ tokenId });
   await mine.publish({ tenantId });

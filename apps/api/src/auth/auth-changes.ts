@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from '@tocsin/queue';
 
 /**
  * What changed about who may call: one API token (revoked), or a whole tenant (its plan). `all`
@@ -7,7 +7,14 @@ import { z } from 'zod';
  */
 export type AuthChange = { tokenId: string } | { tenantId: string } | { all: true };
 
-const CHANNEL = 'tocsin:auth-changed';
+/** Scoped by the deployment's TOCSIN_QUEUE_PREFIX: pub/sub channels ignore key prefixes (see sinksChangedChannel). */
+export const authChangedChannel = (prefix: string) => `${prefix}:auth-changed`;
+
+export interface AuthBus {
+  prefix: string;
+  pub?: RedisClient;
+  sub?: RedisClient;
+}
 
 const message = z.union([z.strictObject({ token_id: z.uuid() }), z.strictObject({ tenant_id: z.uuid() })]);
 
@@ -20,14 +27,20 @@ const message = z.union([z.strictObject({ token_id: z.uuid() }), z.strictObject(
 export class AuthChanges {
   readonly #listeners = new Set<(change: AuthChange) => void>();
 
-  constructor(
-    private readonly pub?: Redis,
-    sub?: Redis,
-  ) {
+  readonly #pub?: RedisClient;
+  readonly #channel?: string;
+
+  /** Without a bus, changes are handled in this process only. */
+  constructor(bus?: AuthBus) {
+    if (!bus) return;
+    const channel = authChangedChannel(bus.prefix);
+    this.#channel = channel;
+    this.#pub = bus.pub;
+    const sub = bus.sub;
     if (!sub) return;
-    sub.subscribe(CHANNEL).catch(() => undefined);
-    sub.on('message', (channel: string, raw: string) => {
-      if (channel !== CHANNEL) return;
+    sub.subscribe(channel).catch(() => undefined);
+    sub.on('message', (from: string, raw: string) => {
+      if (from !== channel) return;
       const change = parse(raw);
       if (change) this.#emit(change);
     });
@@ -43,7 +56,7 @@ export class AuthChanges {
   async publish(change: { tokenId: string } | { tenantId: string }): Promise<void> {
     this.#emit(change);
     const body = 'tokenId' in change ? { token_id: change.tokenId } : { tenant_id: change.tenantId };
-    await this.pub?.publish(CHANNEL, JSON.stringify(body)).catch(() => undefined);
+    if (this.#channel) await this.#pub?.publish(this.#channel, JSON.stringify(body)).catch(() => undefined);
   }
 
   #emit(change: AuthChange): void {

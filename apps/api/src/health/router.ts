@@ -1,9 +1,22 @@
 import { Router } from 'express';
 import type { Database } from '@tocsin/db';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tocsin/queue';
+
+/**
+ * Redis answers: PING for one server; for a cluster, CLUSTER INFO must say the cluster is up
+ * (a cluster with an unserved slot answers PING but refuses that slot's queues).
+ */
+async function redisAnswers(redis: RedisClient): Promise<void> {
+  if (!redis.isCluster) {
+    await redis.ping();
+    return;
+  }
+  const info = await redis.cluster('INFO');
+  if (!/^cluster_state:ok/m.test(String(info))) throw new Error('cluster state is not ok');
+}
 
 /** Liveness says the process serves HTTP; readiness says PostgreSQL and Redis answer. */
-export function healthRouter(db: Database, redis: Redis): Router {
+export function healthRouter(db: Database, redis: RedisClient): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -17,7 +30,7 @@ export function healthRouter(db: Database, redis: Redis): Router {
         return 'unavailable';
       }
     };
-    const [postgres, redisState] = await Promise.all([check(() => db.prisma.$queryRaw`SELECT 1`), check(() => redis.ping())]);
+    const [postgres, redisState] = await Promise.all([check(() => db.prisma.$queryRaw`SELECT 1`), check(() => redisAnswers(redis))]);
     const ready = postgres === 'ok' && redisState === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { postgres, redis: redisState } });
   });

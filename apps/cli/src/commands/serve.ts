@@ -20,9 +20,25 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const { config, logger } = runtime({ process: 'worker' });
   const worker = await startWorker(config, secretBoxFor(config, logger), logger, values.channels?.split(',').map((s) => s.trim()));
   const signal = await untilSignal();
-  logger.info({ signal }, 'worker stopping: finishing jobs in flight');
-  await worker.close();
+  const graceMs = config.TOCSIN_SHUTDOWN_GRACE_MS;
+  logger.info({ signal, graceMs }, 'worker stopping: no new jobs; finishing the ones in flight');
+  // A second signal means "now": the leases hand whatever was in flight to another worker.
+  void untilSignal().then((again) => {
+    logger.warn({ signal: again }, 'worker stopping at once');
+    process.exit(1);
+  });
+  const { drained } = await worker.close(graceMs);
+  // Past the grace, sends still in flight would keep the process alive: leave now (the logger
+  // writes synchronously, so nothing logged is lost).
+  if (!drained) process.exit(1);
+  logger.info('worker stopped: every job in flight finished');
+  exitSoon(0); // in case a library keeps a socket or timer open
   return 0;
+}
+
+/** Exits with `code` shortly unless the process ends by itself first (nothing left running). */
+function exitSoon(code: number): void {
+  setTimeout(() => process.exit(code), 1_000).unref();
 }
 
 const BIN = fileURLToPath(new URL('../../bin/tocsin.js', import.meta.url));
