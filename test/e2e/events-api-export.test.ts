@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportEvents } from '../../apps/cli/src/commands/export.js';
 import { main } from '../../apps/cli/src/main.js';
+import { untilPastBarrier } from '../support/barrier.js';
 import { startSystem, type System } from '../support/system.js';
 
 const SETTLE_MS = 1_000;
@@ -51,6 +52,9 @@ beforeAll(async () => {
   await sleep(20);
   to = new Date().toISOString();
   await sleep(SETTLE_MS + 50);
+  // The interrupted export counts whole pages: none may be cut short by another suite's
+  // transaction holding the barrier.
+  await untilPastBarrier(sys.db, tenantId);
 });
 afterAll(async () => {
   await sys?.close();

@@ -16,7 +16,6 @@ import { eventually } from '../support/system.js';
 
 const logger = createLogger('silent');
 const tenantId = '7b0f3c1e-2d4a-4c5b-9e6f-0a1b2c3d4e5f';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function listen(app: express.Express): Promise<{ url: string; server: Server }> {
   const server = app.listen(0, '127.0.0.1');
@@ -103,20 +102,32 @@ describe('NDJSON streaming', () => {
   test('writes with backpressure: a client that stops reading stops the reads; a disconnect ends the stream', async () => {
     const source = endless();
     let finished: Promise<void> | undefined;
+    let response: import('node:http').ServerResponse | undefined;
+    // Watched at every read: a read while the response waits for 'drain' is reading ahead, and a
+    // read after the stream has ended is a leak. Counted, so no wait is needed to catch either.
+    let readsWhileBlocked = 0;
+    let readsAfterEnd = 0;
+    let ended = false;
+    const read = async () => {
+      if (response!.writableNeedDrain) readsWhileBlocked += 1;
+      if (ended) readsAfterEnd += 1;
+      return source.read();
+    };
     const app = express();
     app.get('/stream', (_req, res) => {
-      finished = streamNdjson(res, source.page(0), source.read, () => 'cursor', logger);
+      response = res;
+      finished = streamNdjson(res, source.page(0), read, () => 'cursor', logger);
     });
     const { server, url } = await listen(app);
     try {
       const res = await new Promise<IncomingMessage>((resolve) => get(`${url}/stream`, resolve));
       res.pause(); // a slow client: read nothing
-      await sleep(500);
+      // The positive signal: the socket buffers are full and the response waits for 'drain'.
+      await eventually(async () => (response?.writableNeedDrain ? true : undefined), 10_000, 'the response to wait for drain');
       const stalled = source.reads;
-      await sleep(500);
-      expect(source.reads).toBe(stalled); // waiting for 'drain', not reading ahead
       expect(stalled).toBeGreaterThan(0);
       expect(stalled).toBeLessThan(100); // bounded by socket buffers, not by the (endless) source
+      expect(readsWhileBlocked).toBe(0); // waiting for 'drain', not reading ahead
 
       res.resume();
       let lines = 0;
@@ -127,13 +138,13 @@ describe('NDJSON streaming', () => {
       await eventually(async () => (source.reads > stalled ? true : undefined), 10_000, 'reads to resume');
       res.destroy(); // the client goes away
       await finished;
-      const afterClose = source.reads;
-      await sleep(200);
-      expect(source.reads).toBe(afterClose);
+      ended = true;
       expect(lines).toBeGreaterThan(0);
     } finally {
       await close(server);
     }
+    expect(readsWhileBlocked).toBe(0);
+    expect(readsAfterEnd).toBe(0);
   });
 
   test('a failure after the first batch aborts the response instead of ending it cleanly', async () => {

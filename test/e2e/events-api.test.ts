@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import pg from 'pg';
 import { Prisma } from '@tocsin/db';
 import { edgeSql, pageSql, txidInSql } from '../../apps/api/src/events/reader.js';
+import { untilPastBarrier } from '../support/barrier.js';
 import { startSystem, type System } from '../support/system.js';
 
 /** Short, so windows close within a test; far above how long the test's own transactions last. */
@@ -116,6 +117,8 @@ describe('walking pages', () => {
     await sleep(20);
     to = new Date().toISOString();
     await sleep(SETTLE_MS + 50); // the window closes
+    // Every test below reads the whole window at once: none may depend on an earlier one's walk.
+    await untilPastBarrier(sys.db, t.tenantId);
   });
 
   test('10,000 events with limit 1000: each exactly once, in (txid, seq) order, then next_cursor null', async () => {
@@ -337,10 +340,12 @@ test('an open-ended NDJSON stream ends at the barrier with a trailer cursor that
   const t = await enterprise();
   const from = new Date(Date.now() - 1_000).toISOString();
   const first = await post(t.writer, 1_500);
+  await untilPastBarrier(sys.db, t.tenantId);
   const res = await streamNdjson(t.reader, { from });
   expect(res.lines.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(first);
   expect(res.trailer).toEqual(expect.any(String));
   const more = await post(t.writer, 3);
+  await untilPastBarrier(sys.db, t.tenantId);
   const page = await getPage(t.reader, { cursor: res.trailer! });
   expect(page.data.map((r) => r.id)).toEqual(more);
 });
@@ -352,6 +357,8 @@ describe('tenant isolation', () => {
     const from = new Date(Date.now() - 1_000).toISOString();
     const aIds = await post(a.writer, 30);
     const bIds = await post(b.writer, 20);
+    await untilPastBarrier(sys.db, a.tenantId);
+    await untilPastBarrier(sys.db, b.tenantId);
     const pageA = await getPage(a.reader, { from, limit: 1000 });
     const pageB = await getPage(b.reader, { from, limit: 1000 });
     expect(pageA.data.map((r) => r.id)).toEqual(aIds);
@@ -373,6 +380,7 @@ describe('cursors', () => {
   beforeAll(async () => {
     t = await enterprise();
     await post(t.writer, 10);
+    await untilPastBarrier(sys.db, t.tenantId); // the cursor tests read pages 1 and 2 in full
     cursor = (await getPage(t.reader, { from, limit: 3 })).next_cursor!;
   });
 

@@ -1,3 +1,4 @@
+import { createDecipheriv } from 'node:crypto';
 import { startReceiver } from '@tocsin/channels/testing';
 import { databaseDump, redisDump } from '../support/leaks.js';
 import { eventually, startSystem, type System } from '../support/system.js';
@@ -53,6 +54,13 @@ test('a planted sink secret appears nowhere in clear', async () => {
     expect(receiver.requests.length).toBe(2);
     expect(receiver.requests[0]!.headers['webhook-signature']).toMatch(/^v1,/);
 
+    // Again after the failure and the retry: BullMQ's event streams (read with XRANGE) now hold
+    // the failed attempt's reason and the finished job.
+    const after = await redisDump(sys.config.REDIS_URL, sys.config.TOCSIN_QUEUE_PREFIX);
+    const streams = [...after].filter(([key, text]) => key.endsWith(':events') && text.length > 2);
+    expect(streams.length).toBeGreaterThan(0);
+    for (const [key, text] of after) expectClean(`redis ${key}`, text);
+
     const attempts = await sys.db.withTenant(tenantId, (tx) => tx.deliveryAttempt.findMany());
     expectClean('attempt log', JSON.stringify(attempts));
 
@@ -62,4 +70,36 @@ test('a planted sink secret appears nowhere in clear', async () => {
   } finally {
     await receiver.close();
   }
+});
+
+/**
+ * The stored secret is readable with plain node:crypto by the documented format
+ * (`v1.<key id>.<iv>.<tag>.<data>`, base64url, AES-256-GCM, additional data `tenant/sink/field`)
+ * and the deployment's key — not only by our own SecretBox — and two sinks saved with one secret
+ * store two different ciphertexts.
+ */
+test('a stored secret decrypts by the documented format, and one secret saved twice is stored twice differently', async () => {
+  const { tenantId, token } = await sys.tenant('team');
+  const ids: string[] = [];
+  for (const name of ['one', 'two']) {
+    const res = await sys.request('POST', '/v1/event_sink', token, { name, event_sink_args: { Webhook: { url: 'http://127.0.0.1:9/hook', secret: SECRET } } });
+    expect(res.status).toBe(201);
+    ids.push(res.body.event_sink.id);
+  }
+  const stored = await Promise.all(
+    ids.map(async (id) => (await sys.db.withTenant(tenantId, (tx) => tx.eventSink.findUniqueOrThrow({ where: { id } }))).config as Record<string, string>),
+  );
+  const key = Buffer.from(sys.encryptionKey, 'base64');
+  const open = (ciphertext: string, aad: string) => {
+    const [version, , iv, tag, data] = ciphertext.split('.');
+    expect(version).toBe('v1');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'));
+    decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(Buffer.from(tag!, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(data!, 'base64url')), decipher.final()]).toString('utf8');
+  };
+  expect(stored.map((c, i) => open(c.secret!, `${tenantId}/${ids[i]}/secret`))).toEqual([SECRET, SECRET]);
+  expect(stored[0]!.secret).not.toBe(stored[1]!.secret);
+  // Bound to its row: the first sink's ciphertext does not open as the second's.
+  expect(() => open(stored[0]!.secret!, `${tenantId}/${ids[1]}/secret`)).toThrow();
 });

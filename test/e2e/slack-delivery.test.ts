@@ -67,8 +67,11 @@ test('an OAuth code becomes a stored bot token; alerts go to the named channel, 
   expect(put.body.event_sink.configuration.Slack).toMatchObject({ channel: 'C0INCIDENTS', bot_token: '[REDACTED]' });
   expect((await stored()).channel).toBe('C0INCIDENTS');
   expect(receiver.requests.filter((r) => r.route === '/oauth.v2.access')).toHaveLength(1);
-  // Re-sealed under a fresh nonce, the same token: it still decrypts to what Slack issued (below).
-  expect(typeof tokenBefore).toBe('string');
+  // Re-sealed under a fresh nonce, the same token: it still decrypts to what Slack issued.
+  const tokenAfter = (await stored()).bot_token as string;
+  const aad = `${tenantId}/${created.body.event_sink.id}/bot_token`;
+  expect(tokenAfter).not.toBe(tokenBefore);
+  expect([sys.box.decrypt(tokenBefore as string, aad), sys.box.decrypt(tokenAfter, aad)]).toEqual([BOT_TOKEN, BOT_TOKEN]);
   const second = await sys.request('POST', '/v1/events', token, { action: 'CREDENTIAL_EXPOSURE_DETECTED', severity: 'critical' });
   await delivered(tenantId, second.body.id);
   const posts = receiver.requests.filter((r) => r.route === '/chat.postMessage');

@@ -1,26 +1,47 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
-/** Every key of a BullMQ prefix with its value, as text: job data is all Redis holds. */
+/**
+ * Every key of a BullMQ prefix with its whole value, as text: job data is all Redis holds. Every
+ * Redis type is read — BullMQ's event streams too, whose entries carry job data and failure
+ * reasons — and a type this cannot read fails the dump rather than being skipped.
+ */
 export async function redisDump(redisUrl: string, prefix: string): Promise<Map<string, string>> {
   const redis = new Redis(redisUrl);
   try {
     const dump = new Map<string, string>();
-    for (const key of await redis.keys(`${prefix}:*`)) {
+    for (const key of await scanAll(redis, `${prefix}:*`)) {
       const type = await redis.type(key);
       const text =
-        type === 'hash' ? JSON.stringify(await redis.hgetall(key))
+        type === 'string' ? String(await redis.get(key))
+        : type === 'hash' ? JSON.stringify(await redis.hgetall(key))
         : type === 'list' ? JSON.stringify(await redis.lrange(key, '0', '-1'))
-        : type === 'zset' ? JSON.stringify(await redis.zrange(key, '0', '-1'))
-        : type === 'string' ? String(await redis.get(key))
         : type === 'set' ? JSON.stringify(await redis.smembers(key))
-        : '';
-      dump.set(key, text);
+        : type === 'zset' ? JSON.stringify(await redis.zrange(key, '0', '-1', 'WITHSCORES'))
+        : type === 'stream' ? JSON.stringify(await redis.xrange(key, '-', '+'))
+        : type === 'none' ? undefined // removed between SCAN and TYPE (a job finishing)
+        : unreadable(key, type);
+      if (text !== undefined) dump.set(key, text);
     }
     return dump;
   } finally {
     redis.disconnect();
   }
+}
+
+function unreadable(key: string, type: string): never {
+  throw new Error(`redisDump cannot read key ${key} of type ${type}`);
+}
+
+async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
+  const keys = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    for (const k of batch) keys.add(k);
+    cursor = next;
+  } while (cursor !== '0');
+  return [...keys];
 }
 
 /** Every row of every table, as the database owner sees it (no RLS), as text per table. */

@@ -73,8 +73,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
+      // Another process may create it between the check and here: duplicate_database (42P04), or,
+      // when both CREATE DATABASE statements race in the catalog, unique_violation (23505).
       await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw new Error(`database "${name}" does not exist and cannot be created: ${(err as Error).message}`, { cause: err });
+        if (err.code !== '42P04' && err.code !== '23505') throw new Error(`database "${name}" does not exist and cannot be created: ${(err as Error).message}`, { cause: err });
       });
     }
   } finally {

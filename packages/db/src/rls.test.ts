@@ -55,9 +55,20 @@ test("tenant A cannot write rows into B's tenant", async () => {
 });
 
 test('the tenant setting does not outlive its transaction on a pooled connection', async () => {
-  await db.withTenant(A, async (tx) => tx.auditEvent.count());
-  const rows = await db.prisma.$queryRaw<{ t: string | null }[]>`SELECT current_setting('tocsin.tenant_id', true) AS t`;
-  expect(rows[0]?.t ?? '').toBe('');
+  // One connection, so the read after the transaction is sure to run where the setting was made.
+  const single = new Database({ url: testDb.url, role: config.TOCSIN_DB_ROLE, poolSize: 1 });
+  try {
+    const inside = await single.withTenant(A, (tx) => tx.$queryRaw<{ t: string | null; pid: number }[]>`SELECT current_setting('tocsin.tenant_id', true) AS t, pg_backend_pid() AS pid`);
+    expect(inside).toEqual([{ t: A, pid: expect.any(Number) }]);
+    const after = await single.prisma.$queryRaw<{ t: string | null; pid: number }[]>`SELECT current_setting('tocsin.tenant_id', true) AS t, pg_backend_pid() AS pid`;
+    expect(after).toHaveLength(1);
+    expect(after[0]!.pid).toBe(inside[0]!.pid);
+    // Reset at commit: empty (the setting is known to the session now) — never A.
+    expect([null, '']).toContain(after[0]!.t);
+    expect(await single.prisma.auditEvent.count()).toBe(0);
+  } finally {
+    await single.close();
+  }
 });
 
 test('the application role cannot bypass or switch off row-level security', async () => {
