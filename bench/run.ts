@@ -4,6 +4,7 @@
  */
 import { benchDelivery } from './delivery.js';
 import { benchIngest } from './ingest.js';
+import { benchPoison } from './poison.js';
 import { benchSplunk } from './splunk.js';
 
 const fmt = (n: number) => n.toFixed(0).padStart(8);
@@ -11,6 +12,8 @@ const rows: [string, string, number, number][] = [];
 
 const ingest = await benchIngest();
 rows.push(['ingest, single events (req/s)', 'bare Express JSON POST', ingest.tocsin, ingest.bare]);
+const poison = await benchPoison();
+rows.push(['ingest, tenant A, B sending refused (/s)', 'tenant A alone, same run', poison.withPoison, poison.alone]);
 const delivery = await benchDelivery();
 rows.push(['webhook deliveries per worker process (/s)', 'bare BullMQ worker + got', delivery.tocsin, delivery.bare]);
 const splunk = await benchSplunk();
@@ -21,4 +24,5 @@ for (const [name, baseline, t, b] of rows) {
   process.stdout.write(`${name.padEnd(46)} ${fmt(t)}  ${fmt(b)}  ${(t / b).toFixed(2).padStart(5)}  (${baseline})\n`);
 }
 process.stdout.write(`\nSplunk: ${splunk.tocsin.toFixed(0)} events/s in ${splunk.requests} HEC requests (target: at least 10,000 events/s)\n`);
+process.stdout.write(`Poison: tenant A keeps ${(poison.withPoison / poison.alone).toFixed(2)} of its rate while B's events are refused (target: at least 0.9); with B's events valid instead, ${(poison.withValid / poison.alone).toFixed(2)}\n`);
 process.exit(0);

@@ -4,4 +4,4 @@ export { migrate, MIGRATIONS_DIR } from './migrate.js';
 export { isDatabaseUnavailable } from './unavailable.js';
 export { Prisma } from './generated/prisma/client.js';
 export { toEventRecord, AUDIT_EVENT_COLUMNS, type AuditEventRow } from './records.js';
-export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
+export { GroupCommit, ItemFailure, type GroupCommitOptions } from './group-commit.js';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveSeverity, lookupAction, recordLevel, type CatalogEntry, type Level, type Severity } from '@tocsin/catalog';
-import { FORWARD_DEBUG_FIELD } from '@tocsin/channels';
-import { GroupCommit, perTenant, type Database, type SqlTx } from '@tocsin/db';
+import { FORWARD_DEBUG_FIELD, sinkTakes } from '@tocsin/channels';
+import { GroupCommit, isDatabaseUnavailable, ItemFailure, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { ApiError } from '../errors.js';
 import type { SinkCache, SinkRow } from '../sinks/cache.js';
 import type { EventInput } from './schema.js';
-import { sinkTakes } from './routing.js';
+import { isRefusedData, refusedError } from './refused.js';
 
 /**
  * Longest an ingest transaction may run before it commits. The Events API declares a window
@@ -18,8 +18,11 @@ import { sinkTakes } from './routing.js';
  */
 export const INGEST_TX_MAX_MS = 5_000;
 
-const tooSlow = () =>
-  new ApiError(503, 'unavailable', 'Storing the events took too long; nothing was stored. Retry later.', [], { 'Retry-After': '5' });
+class TooSlow extends ApiError {
+  constructor() {
+    super(503, 'unavailable', 'Storing the events took too long; nothing was stored. Retry later.', [], { 'Retry-After': '5' });
+  }
+}
 const QUERY_CANCELED = '57014';
 
 export interface IngestResult {
@@ -91,7 +94,13 @@ export class Ingestor {
   readonly #enqueuing = new Set<Promise<void>>();
 
   constructor(private readonly deps: IngestDeps) {
-    this.#commit = new GroupCommit((batch) => deps.db.sql((tx) => this.#store(tx, batch)), { lanes: 4, maxBatch: 64 });
+    this.#commit = new GroupCommit((batch) => deps.db.sql((tx) => this.#store(tx, batch)), {
+      lanes: 4,
+      maxBatch: 64,
+      // An outage or an overloaded database fails everyone; retrying each submission alone would
+      // only add load. Any other failure of a whole transaction retries each submission alone once.
+      sharedFailure: (err) => err instanceof TooSlow || isDatabaseUnavailable(err),
+    });
     this.#enqueue = new GroupCommit<DueDelivery[], void>(async (lists) => {
       await deps.producer.enqueue(lists.flat());
       return lists.map(() => undefined);
@@ -100,7 +109,9 @@ export class Ingestor {
 
   async ingest(tenantId: string, inputs: EventInput[]): Promise<IngestResult[]> {
     const events = inputs.map(prepare);
-    const stored = await this.#commit.submit({ tenantId, events, receivedAt: new Date() });
+    const stored = await this.#commit.submit({ tenantId, events, receivedAt: new Date() }).catch((err: unknown) => {
+      throw refusedError(err, inputs.length) ?? err;
+    });
     if (stored.deliveries.length > 0) {
       const enqueued = this.#enqueue
         .submit(stored.deliveries)
@@ -129,16 +140,44 @@ export class Ingestor {
    * One transaction for a batch of submissions. Each tenant's submissions are written together:
    * three statements per tenant per batch, not per request, since every statement costs a round
    * trip. An event id that appears twice is stored once; the later submission sees a duplicate.
+   *
+   * Each tenant's statements run behind a savepoint, so data PostgreSQL refuses (a NUL character,
+   * a timestamp out of its range) rolls back that tenant's part only: the other tenants' rows
+   * commit in this same transaction, and one tenant's bad events never cost another a retry. The
+   * refused part's submissions are answered as failed: alone if there was one, else each is
+   * retried alone once (see GroupCommit), which finds the bad one.
    */
-  async #store(tx: SqlTx, batch: Submission[]): Promise<Stored[]> {
+  async #store(tx: SqlTx, batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
     const started = Date.now();
-    // A stuck statement is cancelled; the check before commit bounds the whole transaction.
-    await tx.query(`SET LOCAL statement_timeout = ${INGEST_TX_MAX_MS}`);
-    const stored = await perTenant(tx, batch, (tenantId, submissions) => this.#storeTenant(tx, tenantId, submissions)).catch((err: unknown) => {
-      throw (err as { code?: string }).code === QUERY_CANCELED ? tooSlow() : err;
-    });
-    if (Date.now() - started > INGEST_TX_MAX_MS) throw tooSlow();
-    return stored;
+    // A stuck statement is cancelled; the check before commit bounds the whole transaction. Set
+    // before the first savepoint, so no rollback to one undoes it.
+    let prologue = `SET LOCAL statement_timeout = ${INGEST_TX_MAX_MS}; `;
+    const byTenant = new Map<string, number[]>();
+    batch.forEach((s, i) => byTenant.set(s.tenantId, [...(byTenant.get(s.tenantId) ?? []), i]));
+    const out = new Array<Stored | ItemFailure>(batch.length);
+    for (const [tenantId, indexes] of byTenant) {
+      // One round trip: the savepoint and the tenant for the statements after it. The savepoint is
+      // not released (a release costs a round trip and changes nothing: its writes commit with
+      // the transaction either way); the next one shadows it by name. A rollback to it also
+      // restores the previous tenant setting, which the next tenant replaces. maxBatch bounds the
+      // savepoints, keeping a transaction's subtransactions within PostgreSQL's cache of 64. The
+      // id is a tenant id from authentication, quoted by the driver.
+      await tx.query(`${prologue}SAVEPOINT tenant; SELECT set_config('tocsin.tenant_id', ${tx.escapeLiteral(tenantId)}, true)`);
+      prologue = '';
+      try {
+        const results = await this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!));
+        indexes.forEach((itemIndex, k) => (out[itemIndex] = results[k]!));
+      } catch (err) {
+        if ((err as { code?: string }).code === QUERY_CANCELED) throw new TooSlow();
+        // Anything else than refused data (a lost connection, a bug) fails the whole transaction.
+        if (!isRefusedData(err)) throw err;
+        await tx.query('ROLLBACK TO SAVEPOINT tenant');
+        const failure = new ItemFailure(err, indexes.length === 1);
+        for (const i of indexes) out[i] = failure;
+      }
+    }
+    if (Date.now() - started > INGEST_TX_MAX_MS) throw new TooSlow();
+    return out;
   }
 
   async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[]): Promise<Stored[]> {

@@ -1,0 +1,108 @@
+/**
+ * Events PostgreSQL refuses, sent straight to the Ingestor: the API's validation refuses them
+ * before they get this far, but the group commit must not depend on it. One tenant's refused
+ * events cost the other tenants in the same transaction nothing, and their sender gets a 400.
+ */
+import { Writable } from 'node:stream';
+import { Database } from '@tocsin/db';
+import { Producer } from '@tocsin/queue';
+import { createLogger } from '@tocsin/config';
+import { Ingestor } from '../../apps/api/src/ingest/service.js';
+import { SinkCache } from '../../apps/api/src/sinks/cache.js';
+import { ApiError } from '../../apps/api/src/errors.js';
+import type { EventInput } from '../../apps/api/src/ingest/schema.js';
+import { startSystem, type System } from '../support/system.js';
+
+let sys: System;
+let db: Database;
+let producer: Producer;
+let a: { tenantId: string; token: string };
+let b: { tenantId: string; token: string };
+
+beforeAll(async () => {
+  sys = await startSystem({ worker: false });
+  a = await sys.tenant('team');
+  b = await sys.tenant('team');
+  db = new Database({ url: sys.config.DATABASE_URL, role: sys.config.TOCSIN_DB_ROLE, poolSize: 10 });
+  producer = new Producer({ redisUrl: sys.config.REDIS_URL, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+});
+afterAll(async () => {
+  await producer?.close();
+  await db?.close();
+  await sys?.close();
+});
+
+const quiet = createLogger('silent', {}, new Writable({ write: (_c, _e, done) => done() }));
+
+/**
+ * An Ingestor whose first `held` transactions wait for `release`, so that everything submitted
+ * meanwhile queues up and shares the next transaction. It counts the transactions it opens.
+ */
+function heldIngestor(held: number) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const counted = {
+    transactions: 0,
+    sql<T>(fn: Parameters<Database['sql']>[0]): Promise<T> {
+      counted.transactions += 1;
+      const wait = counted.transactions <= held ? gate : Promise.resolve();
+      return wait.then(() => db.sql(fn)) as Promise<T>;
+    },
+  };
+  const ingestor = new Ingestor({ db: counted as unknown as Database, cache: new SinkCache(5_000), producer, logger: quiet, relayGraceMs: 60_000 });
+  return { ingestor, counted, release };
+}
+
+const event = (detail: Record<string, unknown> = {}): EventInput => ({ action: 'JIT_APPROVED', severity: undefined, detail }) as EventInput;
+const count = (tenantId: string) => sys.db.withTenant(tenantId, (tx) => tx.auditEvent.count());
+const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+
+test("a tenant's refused event in a shared transaction costs the other tenant no retry, and its own good events at most one", async () => {
+  const { ingestor, counted, release } = heldIngestor(4);
+  const [beforeA, beforeB] = [await count(a.tenantId), await count(b.tenantId)];
+  // One submission in each of the 4 lanes, held; the next four queue up and share one transaction.
+  const heads = Array.from({ length: 4 }, () => ingestor.ingest(a.tenantId, [event()]));
+  const [a1, poison, a2, bGood] = [
+    settle(ingestor.ingest(a.tenantId, [event({ n: 1 })])),
+    settle(ingestor.ingest(b.tenantId, [event({ note: 'nul \u0000 here' })])),
+    settle(ingestor.ingest(a.tenantId, [event({ n: 2 }), event({ n: 3 })])),
+    settle(ingestor.ingest(b.tenantId, [event({ fine: true })])),
+  ];
+  release();
+  await Promise.all(heads);
+
+  expect(await a1).toEqual({ value: [expect.objectContaining({ duplicate: false })] });
+  expect(await a2).toEqual({ value: [expect.objectContaining({ duplicate: false }), expect.objectContaining({ duplicate: false })] });
+  expect(await bGood).toEqual({ value: [expect.objectContaining({ duplicate: false })] });
+  const refused = (await poison) as { error: ApiError };
+  expect(refused.error).toBeInstanceOf(ApiError);
+  expect([refused.error.status, refused.error.code]).toEqual([400, 'invalid_request']);
+  expect(refused.error.details.map((d) => d.path)).toContain('detail');
+
+  // 4 held + 1 shared; then tenant B's two submissions, which failed together, alone once each.
+  // Tenant A's submissions were committed by the shared transaction: no retry.
+  expect(counted.transactions).toBe(7);
+  expect([await count(a.tenantId), await count(b.tenantId)]).toEqual([beforeA + 4 + 3, beforeB + 1]);
+});
+
+test('a refused submission alone in its transaction is answered at once, with no retry', async () => {
+  const { ingestor, counted } = heldIngestor(0);
+  const before = await count(b.tenantId);
+  const result = await settle(ingestor.ingest(b.tenantId, [{ action: 'JIT_APPROVED', occurred_at: '+275760-09-13T00:00:00Z' } as EventInput]));
+  const error = (result as { error: ApiError }).error;
+  expect(error).toBeInstanceOf(ApiError);
+  expect(error.status).toBe(400);
+  expect(error.details).toEqual([expect.objectContaining({ path: 'occurred_at' })]);
+  expect(counted.transactions).toBe(1);
+  expect(await count(b.tenantId)).toBe(before);
+});
+
+test('a refused event in a batch names the field in every event and stores none of the batch', async () => {
+  const { ingestor } = heldIngestor(0);
+  const before = await count(a.tenantId);
+  const result = await settle(ingestor.ingest(a.tenantId, [event({ ok: 1 }), { action: 'JIT_APPROVED', actor: { id: 'u\u0000' } } as EventInput]));
+  const error = (result as { error: ApiError }).error;
+  expect(error.status).toBe(400);
+  expect(error.details.map((d) => d.path)).toContain('events.*.actor');
+  expect(await count(a.tenantId)).toBe(before);
+});
