@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { createTenant, createToken, startApi, type RunningApi, type Scope } from '@tocsin/api';
 import { startWorker, type RunningWorker } from '@tocsin/worker';
 import { Database, SecretBox } from '@tocsin/db';
@@ -114,8 +116,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       await api.close();
       await db.close();
       await testDb.drop();
+      await dropQueueKeys(config);
     },
   };
+}
+
+/** Jobs of a queue waiting for a worker: on the plain wait list or prioritized (see FairShare). */
+export async function queuedJobs(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts('wait', 'prioritized');
+  return counts.wait! + counts.prioritized!;
 }
 
 /** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
@@ -131,5 +140,29 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Removes the suite's own keys (its queue prefix) from the Redis it used, so a run leaves nothing
+ * behind on a shared server. Best effort: a test's private Redis may already be gone, and a
+ * cluster is private to its test.
+ */
+async function dropQueueKeys(config: Config): Promise<void> {
+  if (config.REDIS_CLUSTER_NODES) return;
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.TOCSIN_QUEUE_PREFIX}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // unreachable or stopped: nothing to clean there
+  } finally {
+    redis.disconnect();
   }
 }

@@ -30,7 +30,7 @@ test('a batching channel gets one job per sink and batch.maxEvents deliveries; o
   const hooks = due(4, 'webhook', tenant, hook);
   await producer.enqueue([...a.slice(0, 2), ...b, ...hooks, ...a.slice(2)]);
 
-  const splunkJobs = await producer.queue('splunk').getJobs(['wait']);
+  const splunkJobs = await producer.queue('splunk').getJobs(['wait', 'prioritized']);
   const batches = splunkJobs.map((job) => batchJobDataSchema.parse(job.data));
   expect(batches.map((d) => [d.sink_id, d.delivery_ids.length]).sort()).toEqual(
     [
@@ -41,7 +41,7 @@ test('a batching channel gets one job per sink and batch.maxEvents deliveries; o
   );
   expect(batches.flatMap((d) => d.delivery_ids).sort()).toEqual([...a, ...b].map((d) => d.id).sort());
 
-  const hookJobs = await producer.queue('webhook').getJobs(['wait']);
+  const hookJobs = await producer.queue('webhook').getJobs(['wait', 'prioritized']);
   expect(hookJobs.map((job) => [job.id, jobDataSchema.parse(job.data).delivery_id]).sort()).toEqual(hooks.map((d) => [d.id, d.id]).sort());
 });
 
@@ -51,4 +51,34 @@ test('enqueueLater delays a batch job', async () => {
   const [job] = await producer.queue('datadog').getJobs(['delayed']);
   expect(job!.data).toEqual(data);
   expect(job!.opts.delay).toBe(60_000);
+});
+
+test('requeue replaces a one-delivery job BullMQ finished (completed or failed) and leaves a waiting one alone', async () => {
+  const tenant = randomUUID();
+  const sink = randomUUID();
+  const [done, failed, waiting] = due(3, 'webhook', tenant, sink);
+  await producer.enqueue([done!, failed!]);
+  const { Worker } = await import('bullmq');
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const worker = new Worker(
+    producer.queue('webhook').name,
+    async (job) => {
+      if (job.id === failed!.id) throw new (await import('bullmq')).UnrecoverableError('as past the stall limit');
+    },
+    { connection, prefix },
+  );
+  const queue = producer.queue('webhook');
+  for (let i = 0; i < 200 && !((await queue.getJobState(done!.id)) === 'completed' && (await queue.getJobState(failed!.id)) === 'failed'); i++) await new Promise((r) => setTimeout(r, 25));
+  await worker.close();
+  connection.disconnect();
+  expect([await queue.getJobState(done!.id), await queue.getJobState(failed!.id)]).toEqual(['completed', 'failed']);
+
+  // enqueue is a no-op for an id BullMQ still holds; requeue adds them again.
+  await producer.enqueue([done!, failed!]);
+  expect([await queue.getJobState(done!.id), await queue.getJobState(failed!.id)]).toEqual(['completed', 'failed']);
+  await producer.enqueue([waiting!]);
+  const before = (await queue.getJob(waiting!.id))!.timestamp;
+  await producer.requeue([done!, failed!, waiting!]);
+  expect(await Promise.all([done!, failed!, waiting!].map((d) => queue.getJobState(d.id)))).toEqual(['waiting', 'waiting', 'waiting']);
+  expect((await queue.getJob(waiting!.id))!.timestamp).toBe(before);
 });

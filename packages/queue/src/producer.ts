@@ -1,11 +1,14 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
 import { channelById } from '@tocsin/channels';
+import { connectRedis, type RedisClient } from './connection.js';
+import { FairShare } from './fair-share.js';
 import { queueName } from './names.js';
 import { singleJobId, type BatchJobData, type DueDelivery, type JobData } from './job.js';
 
 export interface ProducerOptions {
   redisUrl: string;
+  /** Redis Cluster seed nodes; with them `redisUrl` gives only credentials and TLS (see connectRedis). */
+  clusterNodes?: readonly { host: string; port: number }[];
   prefix: string;
 }
 
@@ -15,12 +18,14 @@ export interface ProducerOptions {
  * "the relay will do it" — PostgreSQL already holds the delivery.
  */
 export class Producer {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly #queues = new Map<string, Queue>();
   readonly #jobOptions: JobsOptions;
+  /** Job priorities by each tenant's recent volume, so a backlog of one never delays another. */
+  readonly #shares = new FairShare();
 
   constructor(readonly options: ProducerOptions) {
-    this.connection = new Redis(options.redisUrl, {
+    this.connection = connectRedis({ url: options.redisUrl, clusterNodes: options.clusterNodes }, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2_000,
@@ -59,27 +64,51 @@ export class Producer {
     await Promise.all(
       [...byChannel].map(([channelId, list]) => {
         const batchSize = channelById(channelId)?.batch?.maxEvents;
-        const jobs = batchSize === undefined ? list.map((d) => this.#single(d)) : [...groupBy(list, (d) => `${d.tenantId}/${d.sinkId}`).values()].flatMap((ofSink) => this.#batches(ofSink, batchSize));
+        const jobs = batchSize === undefined ? list.map((d) => this.#single(channelId, d)) : [...groupBy(list, (d) => `${d.tenantId}/${d.sinkId}`).values()].flatMap((ofSink) => this.#batches(channelId, ofSink, batchSize));
         return this.queue(channelId).addBulk(jobs);
       }),
     );
   }
 
+  /**
+   * The relay's enqueue: like {@link enqueue}, but a one-delivery job that BullMQ has already
+   * finished (completed or failed) under the same id is removed first, or the add would be a
+   * no-op. PostgreSQL says the delivery is due, so such a job is stale: e.g. a job re-run after
+   * its worker crashed found the dead worker's claim still leased and completed without sending,
+   * or BullMQ failed it past its stall limit.
+   */
+  async requeue(deliveries: DueDelivery[]): Promise<void> {
+    const single = deliveries.filter((d) => channelById(d.channel)?.batch === undefined);
+    await Promise.all([...groupBy(single, (d) => d.channel)].map(([channelId, list]) => this.#dropFinished(channelId, list.map((d) => singleJobId(d)))));
+    await this.enqueue(deliveries);
+  }
+
+  async #dropFinished(channelId: string, ids: string[]): Promise<void> {
+    const queue = this.queue(channelId);
+    // One pipeline per queue: its keys share a hash tag, so a cluster serves it from one slot.
+    const pipeline = this.connection.pipeline();
+    for (const id of ids) pipeline.zscore(queue.keys.completed!, id).zscore(queue.keys.failed!, id);
+    const scores = (await pipeline.exec()) ?? [];
+    const finished = ids.filter((_, i) => scores[2 * i]?.[1] != null || scores[2 * i + 1]?.[1] != null);
+    await Promise.all(finished.map((id) => queue.remove(id)));
+  }
+
   /** Enqueues deliveries of one sink again after `delayMs`: the retry of a batch job's failures. */
   async enqueueLater(channelId: string, data: BatchJobData, delayMs: number): Promise<void> {
-    await this.queue(channelId).add('deliver-batch', data, { ...this.#jobOptions, delay: delayMs });
+    await this.queue(channelId).add('deliver-batch', data, { ...this.#jobOptions, delay: delayMs, priority: this.#shares.priority(channelId, data.tenant_id, data.delivery_ids.length) });
   }
 
-  #single(d: DueDelivery) {
-    return { name: 'deliver', data: { delivery_id: d.id, tenant_id: d.tenantId, sink_id: d.sinkId } satisfies JobData, opts: { ...this.#jobOptions, jobId: singleJobId(d) } };
+  #single(channelId: string, d: DueDelivery) {
+    const opts = { ...this.#jobOptions, jobId: singleJobId(d), priority: this.#shares.priority(channelId, d.tenantId) };
+    return { name: 'deliver', data: { delivery_id: d.id, tenant_id: d.tenantId, sink_id: d.sinkId } satisfies JobData, opts };
   }
 
-  #batches(ofSink: DueDelivery[], size: number) {
+  #batches(channelId: string, ofSink: DueDelivery[], size: number) {
     const jobs = [];
     for (let i = 0; i < ofSink.length; i += size) {
       const part = ofSink.slice(i, i + size);
       const data: BatchJobData = { tenant_id: part[0]!.tenantId, sink_id: part[0]!.sinkId, delivery_ids: part.map((d) => d.id) };
-      jobs.push({ name: 'deliver-batch', data, opts: this.#jobOptions });
+      jobs.push({ name: 'deliver-batch', data, opts: { ...this.#jobOptions, priority: this.#shares.priority(channelId, data.tenant_id, part.length) } });
     }
     return jobs;
   }

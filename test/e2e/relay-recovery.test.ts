@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { startReceiver, type Receiver } from '@tocsin/channels/testing';
+import { sqlSetTenant } from '@tocsin/db';
+import { Producer } from '@tocsin/queue';
+import { OwnRedis } from '../support/redis-server.js';
+import { eventually, queuedJobs, startSystem, type System } from '../support/system.js';
+
+/** The relay rebuilds the queue from PostgreSQL: what Redis lost or a dead worker held comes back. */
+
+const ACTION = 'HONEYTOKEN_TRIPPED';
+
+async function webhookSink(sys: System, token: string, receiver: Receiver): Promise<string> {
+  const res = await sys.request('POST', '/v1/event_sink', token, { name: 'relay', event_sink_args: { Webhook: { url: receiver.url } }, events: [ACTION] });
+  expect(res.status).toBe(201);
+  return res.body.event_sink.id;
+}
+
+describe('jobs Redis had accepted, then lost (FLUSHALL of a private Redis)', () => {
+  let redis: OwnRedis;
+  let sys: System;
+  let producer: Producer;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    redis = await OwnRedis.start();
+    // No worker yet: the jobs wait in Redis, where the test can see them before it wipes them.
+    sys = await startSystem({ worker: false, config: { REDIS_URL: redis.url } });
+    producer = new Producer({ redisUrl: redis.url, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await producer?.close();
+    await receiver?.close();
+    await sys?.close();
+    await redis?.stop();
+  });
+
+  test('every delivery still arrives, once each', async () => {
+    const { tenantId, token } = await sys.tenant('team');
+    await webhookSink(sys, token, receiver);
+    const COUNT = 30;
+    const res = await sys.request('POST', '/v1/events', token, { events: Array.from({ length: COUNT }, (_, n) => ({ action: ACTION, detail: { n } })) });
+    expect(res.status).toBe(202);
+    // Redis accepted them: one queued job per delivery (on the wait list, or prioritized once the
+    // tenant's recent volume ranks it: see FairShare).
+    const queue = producer.queue('webhook');
+    await eventually(async () => ((await queuedJobs(queue)) === COUNT ? true : undefined), 10_000, `${COUNT} queued jobs`);
+
+    const admin = new Redis(redis.url);
+    try {
+      expect(await admin.flushall()).toBe('OK');
+      expect(await admin.dbsize()).toBe(0);
+    } finally {
+      admin.disconnect();
+    }
+
+    await sys.startWorker();
+    const rows = await eventually(async () => {
+      const all = await sys.db.withTenant(tenantId, (tx) => tx.delivery.findMany({ select: { id: true, state: true, attempts: true } }));
+      return all.length === COUNT && all.every((d) => d.state === 'delivered') ? all : undefined;
+    }, 30_000, `${COUNT} delivered`);
+    // Once each: one claim per delivery, one request per delivery, no other request.
+    expect(rows.map((d) => d.attempts)).toEqual(Array(COUNT).fill(1));
+    expect(receiver.requests.map((r) => r.headers['webhook-id']).sort()).toEqual(rows.map((d) => d.id).sort());
+  });
+});
+
+describe('an in_flight claim whose lease ran out (its worker died)', () => {
+  let sys: System;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    sys = await startSystem();
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await sys?.close();
+  });
+
+  test('is taken back by the relay and delivered; a claim under a live lease is left alone', async () => {
+    const { tenantId, token } = await sys.tenant('team');
+    const sinkId = await webhookSink(sys, token, receiver);
+    const expired = randomUUID();
+    const live = randomUUID();
+    // Rows written straight into PostgreSQL, as a worker that claimed them and died leaves them:
+    // no job in Redis names them, so only the relay can bring them back.
+    await sys.db.sql(async (tx) => {
+      await sqlSetTenant(tx, tenantId);
+      for (const [id, age, lease] of [
+        [expired, '1 hour', '-1 hour'],
+        [live, '0 seconds', '1 hour'],
+      ] as const) {
+        const eventId = randomUUID();
+        await tx.query(`INSERT INTO audit_event (tenant_id, id, action, title, severity, catalog, occurred_at) VALUES ($1, $2, $3, 'Honeytoken tripped', 'critical', true, now())`, [tenantId, eventId, ACTION]);
+        await tx.query(
+          `INSERT INTO delivery (id, tenant_id, event_id, sink_id, channel, state, attempts, updated_at, next_attempt_at)
+           VALUES ($1, $2, $3, $4, 'webhook', 'in_flight', 1, now() - $5::interval, now() + $6::interval)`,
+          [id, tenantId, eventId, sinkId, age, lease],
+        );
+      }
+    });
+
+    const done = await eventually(async () => {
+      const d = await sys.db.withTenant(tenantId, (tx) => tx.delivery.findUnique({ where: { id: expired } }));
+      return d?.state === 'delivered' ? d : undefined;
+    }, 30_000, 'the expired claim delivered');
+    expect(done.attempts).toBe(2); // the dead worker's attempt, and this one
+    const attempts = await sys.db.withTenant(tenantId, (tx) => tx.deliveryAttempt.findMany({ where: { deliveryId: expired } }));
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[2, 'delivered']]);
+
+    // The relay has run since (it delivered the other): the live claim is still its worker's.
+    const held = await sys.db.withTenant(tenantId, (tx) => tx.delivery.findUnique({ where: { id: live } }));
+    expect(held).toMatchObject({ state: 'in_flight', attempts: 1 });
+    expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([expired]);
+  });
+});
