@@ -117,6 +117,12 @@ test('410 Gone disables the sink at once; its deliveries are held, not failed or
     return seen.length > 0 ? seen : undefined;
   });
   expect(notice.detail).toMatchObject({ reason: 'gone' });
+  // The worker told the api: ingest stops routing to the sink well before its cache entry (5 s)
+  // would expire.
+  await eventually(async () => {
+    const res = await sys.request('POST', '/v1/events', token, { action: 'SSH_CA_ROTATED' });
+    return res.body.deliveries === 0 ? true : undefined;
+  }, 2_000, 'ingest to stop routing to the disabled sink');
 
   // A manual retry is refused while the sink is disabled; enabling it resumes the delivery.
   expect((await sys.request('POST', `/v1/deliveries/${held.id}/retry`, token)).body.error.code).toBe('sink_disabled');

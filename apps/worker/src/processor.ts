@@ -20,6 +20,8 @@ export interface ProcessorDeps {
   /** Re-enqueues a batch job's deliveries that will be retried. */
   producer: Pick<Producer, 'enqueueLater'>;
   logger: Logger;
+  /** Tells the api processes that a tenant's sinks changed: the breaker disabled one. */
+  sinksChanged: (tenantId: string) => void;
   /** Slack added to a retry's due time before the relay steps in (BullMQ's delayed job comes first). */
   relayGraceMs: number;
 }
@@ -103,6 +105,8 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
     const { decision, next } = decide(outcome, claim, deps);
     const recorded = await deps.store.record(tenantId, deliveryId, { sinkId: claim.sink.id, attempt: claim.attempt, startedAt, durationMs, outcome, next, retry: claim.retry });
     log(outcome, next, recorded, { deliveryId, sinkId: claim.sink.id, channel: channel.id, attempt: claim.attempt, durationMs });
+    // Ingest stops routing to the disabled sink now, not when its cache entry expires.
+    if (recorded.opened) deps.sinksChanged(tenantId);
     // The breaker opened with this attempt and held the delivery: no retry job is left behind.
     if (recorded.opened && decision.kind === 'retry') return { decision: { kind: 'done' } as const, next: { state: 'held' } as const };
     return { decision, next };

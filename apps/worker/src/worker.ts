@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { channels, requestSettings, SenderCache, type AnyChannel } from '@tocsin/channels';
 import { Database, type SecretBox } from '@tocsin/db';
-import { checkEvictionPolicy, connectRedis, Producer, queueName } from '@tocsin/queue';
+import { checkEvictionPolicy, connectRedis, Producer, queueName, sinksChangedChannel } from '@tocsin/queue';
 import { channelSettingsOf, type Config, type Logger } from '@tocsin/config';
 import { backoffStrategy } from './bullmq-outcome.js';
 import { DeliveryStore } from './deliveries.js';
@@ -69,6 +69,11 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
     rates: new SinkRates(db),
     producer,
     logger,
+    sinksChanged: (tenantId: string) => {
+      producer.connection.publish(sinksChangedChannel(config.TOCSIN_QUEUE_PREFIX), tenantId).catch((err: unknown) => {
+        logger.warn({ err: { code: (err as { code?: string }).code }, tenantId }, 'sink change not announced; the api caches expire within 5 s');
+      });
+    },
     relayGraceMs: config.TOCSIN_RELAY_GRACE_MS,
   };
   // Workers block on Redis: maxRetriesPerRequest must be null or a blip kills them for good.

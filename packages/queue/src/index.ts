@@ -1,4 +1,4 @@
-export { queueName } from './names.js';
+export { queueName, sinksChangedChannel } from './names.js';
 export { jobDataSchema, batchJobDataSchema, MAX_BATCH_JOB_DELIVERIES, singleJobId, type JobData, type BatchJobData, type DueDelivery } from './job.js';
 export { Producer, type ProducerOptions } from './producer.js';
 export { FairShare, MAX_PRIORITY, type FairShareOptions } from './fair-share.js';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@tocsin/queue';
+import { sinksChangedChannel, type RedisClient } from '@tocsin/queue';
 import { TtlCache } from '../ttl-cache.js';
 
 export interface SinkRow {
@@ -9,13 +9,6 @@ export interface SinkRow {
   /** SIEM kinds only: the sink takes DEBUG events too. */
   forwardDebug: boolean;
 }
-
-/**
- * Redis pub/sub is one namespace per server (per cluster), whatever the key prefix: the channel
- * carries the deployment's TOCSIN_QUEUE_PREFIX, as its queues do, so deployments sharing a Redis
- * do not hear each other.
- */
-export const sinksChangedChannel = (prefix: string) => `${prefix}:sinks-changed`;
 
 /** Where invalidations go and come from: publish on `pub`, listen on `sub`, on the prefix's channel. */
 export interface CacheBus {
