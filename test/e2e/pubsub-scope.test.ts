@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@tocsin/config';
 import { connectRedis, type RedisClient } from '@tocsin/queue';
+import { testName } from '@tocsin/db/testing';
 import { SinkCache } from '../../apps/api/src/sinks/cache.js';
 import { AuthChanges, type AuthChange } from '../../apps/api/src/auth/auth-changes.js';
 
@@ -18,7 +19,7 @@ const connect = () => {
 };
 afterAll(() => connections.forEach((c) => c.disconnect()));
 
-const prefixes = () => [`ps${randomBytes(4).toString('hex')}`, `ps${randomBytes(4).toString('hex')}`] as const;
+const prefixes = () => [testName('ps'), testName('ps')] as const;
 
 test('a sink invalidation is heard within its deployment and not by the other one', async () => {
   const [a, b] = prefixes();

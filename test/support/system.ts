@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { createTenant, createToken, startApi, type RunningApi, type Scope } from '@tocsin/api';
 import { startWorker, type RunningWorker } from '@tocsin/worker';
 import { Database, SecretBox } from '@tocsin/db';
-import { createTestDatabase, type TestDatabase } from '@tocsin/db/testing';
+import { createTestDatabase, testName, type TestDatabase } from '@tocsin/db/testing';
 import { createLogger, loadConfig, type Config } from '@tocsin/config';
 
 /** Everything a test needs from one running Tocsin: own database, own queue prefix, own port. */
@@ -37,7 +37,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
   return {
     ...loadConfig(),
     DATABASE_URL: databaseUrl,
-    TOCSIN_QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}`,
+    TOCSIN_QUEUE_PREFIX: testName('t'),
     PORT: 0,
     TOCSIN_EGRESS_ALLOW: ['127.0.0.0/8'],
     LOG_LEVEL: 'debug',

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import pg from 'pg';
 import { loadConfig } from '@tocsin/config';
 import { MIGRATIONS_DIR, migrate, withDatabase } from './migrate.js';
+import { testName } from './testing.js';
 
 /**
  * `tocsin migrate` runs at every deployment, often from several replicas at once. Two runs on one
@@ -23,7 +24,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 
 /** A database name of this test only, dropped in afterAll. */
 function freshName(): string {
-  const name = `tocsin_migrate_${randomBytes(6).toString('hex')}`;
+  const name = `tocsin_${testName('migrate')}`;
   created.push(name);
   return name;
 }

@@ -21,11 +21,36 @@ async function migrationsHash(): Promise<string> {
 
 const TEMPLATE_LOCK = 72707370;
 
+/**
+ * The id of this test run, set by jest's global setup (test/global-setup.ts). Everything a test
+ * creates on the machine's shared PostgreSQL and Redis carries it in its name, so the run's
+ * teardown can find what a test left behind, remove it and fail the run. Outside jest (the
+ * benchmarks) there is none.
+ */
+export function testRun(): string | undefined {
+  return process.env.TOCSIN_TEST_RUN;
+}
+
+/** A fresh name for a database, Redis key prefix or channel: `<run>_<label><random>` (or `<label><random>` outside a run). */
+export function testName(label: string): string {
+  const run = testRun();
+  return `${run ? `${run}_` : ''}${label}${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * The migrated database every test database is cloned from: one per test run, dropped by its
+ * teardown; outside a run, one per migration set, kept for the next benchmark.
+ */
+export async function templateName(): Promise<string> {
+  const run = testRun();
+  return `tocsin_tpl_${run ?? await migrationsHash()}`;
+}
+
 export async function createTestDatabase(baseUrl: string): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: withDatabase(baseUrl, 'postgres') });
   await admin.connect();
-  const template = `tocsin_tpl_${await migrationsHash()}`;
-  const name = `tocsin_test_${randomBytes(6).toString('hex')}`;
+  const template = await templateName();
+  const name = `tocsin_${testName('test')}`;
   try {
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);

@@ -3,9 +3,10 @@ import { Redis } from 'ioredis';
 import { channels } from '@tocsin/channels';
 import { batchJobDataSchema, jobDataSchema, type DueDelivery } from './job.js';
 import { Producer } from './producer.js';
+import { testName } from '@tocsin/db/testing';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `tq${randomBytes(4).toString('hex')}`;
+const prefix = testName('tq');
 let producer: Producer;
 
 beforeAll(() => {

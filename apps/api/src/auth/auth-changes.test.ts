@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@tocsin/config';
+import { testName } from '@tocsin/db/testing';
 import { AuthChanges, authChangedChannel, type AuthChange } from './auth-changes.js';
 
 const url = loadConfig().REDIS_URL;
-const prefix = `ac${randomUUID().slice(0, 8)}`;
+const prefix = testName('ac');
 const channel = authChangedChannel(prefix);
 const connections: Redis[] = [];
 const redis = () => {
