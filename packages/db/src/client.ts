@@ -44,6 +44,10 @@ export class Database {
    */
   async sql<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // A checked-out client whose server goes away emits 'error' on itself, not on the pool: with
+    // no listener that error would be thrown as uncaught and end the process. The query in
+    // progress fails with it anyway, which is where it is handled.
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -53,6 +57,7 @@ export class Database {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   }
@@ -73,6 +78,8 @@ export class Database {
   }
 }
 
+
+const ignore = () => undefined;
 
 /** Sets the tenant for the rest of a raw SQL transaction (is_local = true: it ends with it). */
 export async function sqlSetTenant(tx: SqlTx, tenantId: string): Promise<void> {
