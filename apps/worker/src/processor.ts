@@ -6,6 +6,7 @@ import { retryDelayMs } from './backoff.js';
 import { Batcher } from './batcher.js';
 import { applyDecision, postpone, type Decision } from './bullmq-outcome.js';
 import { isGone } from './breaker.js';
+import type { SinkSlots } from './sink-slots.js';
 import type { AttemptRecord, Claimed, DeliveryStore, RecordResult } from './deliveries.js';
 import type { SinkPacer } from './pacer.js';
 import { Permits } from './permits.js';
@@ -15,6 +16,8 @@ export interface ProcessorDeps {
   store: DeliveryStore;
   senders: SenderCache;
   pacer: SinkPacer;
+  /** Sends in flight per sink, bounded so that one sink (a hanging receiver) cannot hold every slot. */
+  slots: SinkSlots;
   /** Each sink's own rate, for the pacer (null: the channel's). */
   rates: SinkRates;
   /** Re-enqueues a batch job's deliveries that will be retried. */
@@ -25,6 +28,9 @@ export interface ProcessorDeps {
   /** Slack added to a retry's due time before the relay steps in (BullMQ's delayed job comes first). */
   relayGraceMs: number;
 }
+
+/** How long a job whose sink has its most sends in flight waits before it looks again (plus as much jitter). */
+const SLOT_WAIT_MS = 500;
 
 /** What a batch job did, kept by BullMQ as its return value so the dashboard shows it. */
 export type BatchSummary = Record<'delivered' | 'retrying' | 'failed' | 'skipped' | 'held' | 'finished', number>;
@@ -114,17 +120,25 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
 
   const single = async (job: Job, token?: string): Promise<void> => {
     const { delivery_id: deliveryId, tenant_id: tenantId, sink_id: sinkId } = jobDataSchema.parse(job.data);
-    // Waiting for the rate is no attempt: the job is put off before the claim counts one.
-    const waitMs = deps.pacer.take(sinkId, await deps.rates.of(tenantId, sinkId, requestSettings(channel).ratePerSecond));
-    if (waitMs > 0) {
-      deps.logger.debug({ deliveryId, sinkId, channel: channel.id, waitMs }, 'sink at its rate: delivery waits');
-      await postpone(job, token, waitMs);
+    // Waiting for a slot or for the rate is no attempt: the job is put off before the claim counts one.
+    if (!deps.slots.tryTake(channel.id, sinkId)) {
+      deps.logger.debug({ deliveryId, sinkId, channel: channel.id }, 'sink has its most sends in flight: delivery waits');
+      await postpone(job, token, SLOT_WAIT_MS + Math.floor(Math.random() * SLOT_WAIT_MS));
     }
-    const claimed = await deps.store.claim(tenantId, deliveryId);
-    logUnclaimed(claimed.kind, { deliveryId, sinkId, channel: channel.id });
-    if (claimed.kind !== 'claimed') return;
-    deps.rates.remember(sinkId, claimed.claim.sink.ratePerSecond);
-    applyDecision((await deliver(claimed.claim, tenantId, deliveryId)).decision);
+    try {
+      const waitMs = deps.pacer.take(sinkId, await deps.rates.of(tenantId, sinkId, requestSettings(channel).ratePerSecond));
+      if (waitMs > 0) {
+        deps.logger.debug({ deliveryId, sinkId, channel: channel.id, waitMs }, 'sink at its rate: delivery waits');
+        await postpone(job, token, waitMs);
+      }
+      const claimed = await deps.store.claim(tenantId, deliveryId);
+      logUnclaimed(claimed.kind, { deliveryId, sinkId, channel: channel.id });
+      if (claimed.kind !== 'claimed') return;
+      deps.rates.remember(sinkId, claimed.claim.sink.ratePerSecond);
+      applyDecision((await deliver(claimed.claim, tenantId, deliveryId)).decision);
+    } finally {
+      deps.slots.release(sinkId);
+    }
   };
 
   /**

@@ -1,0 +1,17 @@
+/**
+ * The chaos suite: `NODE_OPTIONS=--experimental-vm-modules npx jest --config test/chaos/jest.config.js`.
+ * Files are `*.chaos.ts`, so the root config (`*.test.ts`) never runs them. The reporter prints
+ * the accounting table every scenario recorded (see harness.ts).
+ */
+import base from '../../jest.config.js';
+
+/** @type {import('jest').Config} */
+export default {
+  ...base,
+  rootDir: '../..',
+  testMatch: ['<rootDir>/test/chaos/**/*.chaos.ts'],
+  globalSetup: '<rootDir>/test/chaos/global-setup.ts',
+  reporters: ['default', '<rootDir>/test/chaos/reporter.js'],
+  testTimeout: 180_000,
+  maxWorkers: 2,
+};
