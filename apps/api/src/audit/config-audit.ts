@@ -7,8 +7,9 @@ import type { Ingestor } from '../ingest/service.js';
 export type ConfigEvent = keyof typeof tocsinEvents;
 
 export interface ConfigChange {
-  action: ConfigEvent;
-  /** What was changed: `{id, type: 'EventSink' | 'Delivery' | 'ApiToken', name}`. */
+  /** Tocsin's own configuration events, and the VaultPAM catalog's retention change (seed 003). */
+  action: ConfigEvent | 'RETENTION_POLICY_CHANGED';
+  /** What was changed: `{id, type: 'EventSink' | 'Delivery' | 'ApiToken' | 'Tenant', name}`. */
   resource: { id: string; type: string; name?: string | null };
   /** What changed, without secrets: field names, counts, states. */
   detail?: Record<string, unknown>;

@@ -11,6 +11,7 @@ export const TAGS = {
   'Event sinks': 'Integrations that receive the tenant’s events.',
   Deliveries: 'What happened to each event at each sink, and re-sending what failed.',
   'API tokens': 'Credentials for this tenant (shown once).',
+  Retention: 'How long this tenant’s audit records are kept.',
   Catalog: 'The typed events and their vocabularies.',
   Operations: 'Liveness, readiness and this document.',
 } as const;
