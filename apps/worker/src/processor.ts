@@ -8,6 +8,7 @@ import { applyDecision, postpone, type Decision } from './bullmq-outcome.js';
 import { isGone } from './breaker.js';
 import type { SinkSlots } from './sink-slots.js';
 import type { AttemptRecord, Claimed, DeliveryStore, RecordResult } from './deliveries.js';
+import type { WorkerMetrics } from './metrics.js';
 import type { SinkPacer } from './pacer.js';
 import { Permits } from './permits.js';
 import type { SinkRates } from './sink-rates.js';
@@ -27,6 +28,8 @@ export interface ProcessorDeps {
   sinksChanged: (tenantId: string) => void;
   /** Slack added to a retry's due time before the relay steps in (BullMQ's delayed job comes first). */
   relayGraceMs: number;
+  /** The process's counters (metrics.ts); none in unit tests. */
+  metrics?: Pick<WorkerMetrics, 'attempt' | 'unclaimed'>;
 }
 
 /** How long a job whose sink has its most sends in flight waits before it looks again (plus as much jitter). */
@@ -111,6 +114,7 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
     const { decision, next } = decide(outcome, claim, deps);
     const recorded = await deps.store.record(tenantId, deliveryId, { sinkId: claim.sink.id, attempt: claim.attempt, startedAt, durationMs, outcome, next, retry: claim.retry });
     log(outcome, next, recorded, { deliveryId, sinkId: claim.sink.id, channel: channel.id, attempt: claim.attempt, durationMs });
+    deps.metrics?.attempt(channel.id, outcome, next, recorded, claim.event.received_at, durationMs);
     // Ingest stops routing to the disabled sink now, not when its cache entry expires.
     if (recorded.opened) deps.sinksChanged(tenantId);
     // The breaker opened with this attempt and held the delivery: no retry job is left behind.
@@ -172,6 +176,7 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
   };
 
   function logUnclaimed(kind: string, fields: Record<string, unknown>): void {
+    deps.metrics?.unclaimed(channel.id, kind);
     if (kind === 'skipped') deps.logger.info(fields, 'delivery skipped: sink deleted');
     if (kind === 'held') deps.logger.info(fields, 'delivery held: sink disabled');
   }

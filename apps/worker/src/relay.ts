@@ -1,12 +1,16 @@
 import type { Database } from '@tocsin/db';
 import type { Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
+import type { WorkerMetrics } from './metrics.js';
+import { Periodic } from './periodic.js';
 
 export interface RelayOptions {
   intervalMs: number;
   recheckMs: number;
   /** Rows claimed per round trip. @defaultValue 500 */
   batch?: number;
+  /** The process's counters (metrics.ts). */
+  metrics?: Pick<WorkerMetrics, 'relayEnqueued' | 'relayRounds'>;
 }
 
 /**
@@ -18,33 +22,23 @@ export interface RelayOptions {
  * relays may run at once (the claim uses SKIP LOCKED).
  */
 export class Relay {
-  #timer?: NodeJS.Timeout;
-  #running?: Promise<void>;
-  #stopped = false;
+  readonly #loop: Periodic;
 
   constructor(
     private readonly db: Database,
     private readonly producer: Producer,
     private readonly logger: Logger,
     private readonly options: RelayOptions,
-  ) {}
+  ) {
+    this.#loop = new Periodic(options.intervalMs, () => this.runOnce().then(() => options.metrics?.relayRounds.inc({ outcome: 'ok' })), (err) => {
+      options.metrics?.relayRounds.inc({ outcome: 'failed' });
+      logger.warn({ err }, 'relay round failed');
+    });
+  }
 
   /** Runs a first pass now (so start-up surfaces a broken database at once), then every interval. */
-  async start(): Promise<void> {
-    const pass = () =>
-      this.runOnce().then(
-        () => undefined,
-        (err: unknown) => this.logger.warn({ err }, 'relay round failed'),
-      );
-    const schedule = () => {
-      if (!this.#stopped) this.#timer = setTimeout(tick, this.options.intervalMs);
-    };
-    const tick = () => {
-      this.#running = pass().finally(schedule);
-    };
-    this.#running = pass();
-    await this.#running;
-    schedule();
+  start(): Promise<void> {
+    return this.#loop.start();
   }
 
   /** One pass: drains everything due, batch by batch. Returns how many were enqueued. */
@@ -61,14 +55,13 @@ export class Relay {
         return due.length;
       });
       total += count;
+      this.options.metrics?.relayEnqueued.inc(count);
       if (count > 0) this.logger.debug({ count }, 'relay enqueued');
       if (count < batch) return total;
     }
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

@@ -1,19 +1,26 @@
 import { Worker } from 'bullmq';
-import { channels, requestSettings, SenderCache, type AnyChannel } from '@tocsin/channels';
+import { channelById, channels, requestSettings, SenderCache, type AnyChannel } from '@tocsin/channels';
 import { Database, type SecretBox } from '@tocsin/db';
 import { checkEvictionPolicy, connectRedis, Producer, queueName, sinksChangedChannel } from '@tocsin/queue';
 import { channelSettingsOf, type Config, type Logger } from '@tocsin/config';
 import { backoffStrategy } from './bullmq-outcome.js';
 import { DeliveryStore } from './deliveries.js';
 import { SinkPacer } from './pacer.js';
+import { createWorkerMetrics } from './metrics.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { createProcessor } from './processor.js';
 import { Relay } from './relay.js';
+import { Retention } from './retention.js';
 import { retryPoliciesOf } from './retry-policy.js';
 import { SinkRates } from './sink-rates.js';
+import { defaultSinkConcurrency, SinkSlots } from './sink-slots.js';
 
 export interface RunningWorker {
   workers: Worker[];
   relay: Relay;
+  retention: Retention;
+  /** The port GET /metrics is served on (TOCSIN_METRICS_PORT); undefined when it is not set. */
+  metricsPort?: number;
   /**
    * Stops taking jobs and waits for the ones in flight to finish and be recorded, for at most
    * `graceMs` (unbounded without it). Past the bound it lets go of them: the process may exit,
@@ -61,11 +68,14 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   const producer = new Producer({ redisUrl: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, prefix: config.TOCSIN_QUEUE_PREFIX });
   const senders = new SenderCache({ cipher: box, egressAllow: config.TOCSIN_EGRESS_ALLOW, settings: channelSettingsOf(config), timeoutMs: config.TOCSIN_HTTP_TIMEOUT_MS });
   const lockOf = (channel: AnyChannel) => Math.max(5_000, 3 * senders.timeoutMs(channel) + (channel.batch?.maxWaitMs ?? 0));
+  const metrics = createWorkerMetrics();
   const deps = {
+    metrics,
     // A claim's lease outlives the longest job lock: the relay steps in only for a dead worker.
     store: new DeliveryStore(db, 2 * Math.max(...selected.map(lockOf)), retryPoliciesOf(config), { openAfterMs: config.TOCSIN_BREAKER_OPEN_AFTER_MS }),
     senders,
     pacer: new SinkPacer(),
+    slots: new SinkSlots((channelId) => config.TOCSIN_SINK_CONCURRENCY ?? defaultSinkConcurrency(concurrencyOf(channelById(channelId)!))),
     rates: new SinkRates(db),
     producer,
     logger,
@@ -80,13 +90,21 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   // BullMQ duplicates this connection (a Cluster too) for its blocking reads.
   const connection = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, { maxRetriesPerRequest: null });
   connection.on('error', (err) => logger.warn({ err: { code: (err as { code?: string }).code } }, 'worker redis error'));
+  let metricsServer: MetricsServer | undefined;
   const release = async () => {
+    await metricsServer?.close();
     connection.disconnect();
     await producer.close();
     await db.close();
   };
   try {
     await checkEvictionPolicy(connection, logger, { require: config.TOCSIN_REDIS_REQUIRE_NOEVICTION });
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  try {
+    if (config.TOCSIN_METRICS_PORT !== undefined) metricsServer = await startMetricsServer(metrics.registry, { port: config.TOCSIN_METRICS_PORT, host: config.HOST, token: config.TOCSIN_METRICS_TOKEN, logger });
   } catch (err) {
     await release();
     throw err;
@@ -107,15 +125,19 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
     worker.on('error', (err) => logger.warn({ err, channel: channel.id }, 'worker error'));
     return worker;
   });
-  const relay = new Relay(db, producer, logger, { intervalMs: config.TOCSIN_RELAY_INTERVAL_MS, recheckMs: config.TOCSIN_RELAY_RECHECK_MS });
+  const relay = new Relay(db, producer, logger, { intervalMs: config.TOCSIN_RELAY_INTERVAL_MS, recheckMs: config.TOCSIN_RELAY_RECHECK_MS, metrics });
   await relay.start();
+  const retention = new Retention(db, logger, { intervalMs: config.TOCSIN_RETENTION_INTERVAL_MS });
+  await retention.start();
   logger.info({ channels: Object.fromEntries(selected.map((c) => [c.id, { concurrency: concurrencyOf(c) }])) }, 'worker started');
   return {
     workers,
     relay,
+    retention,
+    metricsPort: metricsServer?.port,
     async close(graceMs = Infinity) {
       const deadline = Date.now() + graceMs;
-      await relay.stop();
+      await Promise.all([relay.stop(), retention.stop()]);
       // Workers stop fetching at once; batches waiting for company go now, so the jobs they hold
       // can finish before close.
       const closing = Promise.all(workers.map((w) => w.close()));

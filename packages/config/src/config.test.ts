@@ -8,6 +8,7 @@ test('defaults give a working development configuration', () => {
     DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/tocsin',
     REDIS_URL: 'redis://127.0.0.1:6379',
     PORT: 8080,
+    HOST: '127.0.0.1',
     NODE_ENV: 'development',
     TOCSIN_EGRESS_ALLOW: [],
     TOCSIN_RETRY_MAX_ATTEMPTS: 25,
@@ -40,6 +41,7 @@ test('lists are split and trimmed', () => {
 
 test.each([
   [{ PORT: 'eighty' }, 'PORT'],
+  [{ HOST: 'any where' }, 'HOST'],
   [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
   [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
   [{ TOCSIN_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'TOCSIN_ENCRYPTION_KEY'],

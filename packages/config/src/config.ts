@@ -55,6 +55,19 @@ const schema = z
     /** BullMQ key prefix. Queue names carry a hash tag, so Redis Cluster keeps each queue in one slot. */
     TOCSIN_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tocsin'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /**
+     * Address the api listens on: loopback unless set, so a first `npm start` is not reachable
+     * from the network. `0.0.0.0` (or `::`) listens on every interface, e.g. in a container.
+     * @defaultValue 127.0.0.1
+     */
+    HOST: z.string().min(1).regex(/^[A-Za-z0-9.:%-]+$/, { message: 'must be an IP address or a host name (e.g. 127.0.0.1, 0.0.0.0, ::)' }).default('127.0.0.1'),
+    /**
+     * Bearer token for GET /metrics (api and worker). Unset, /metrics answers only requests from
+     * loopback (a Prometheus agent on the same host); set, it answers anyone who sends it.
+     */
+    TOCSIN_METRICS_TOKEN: z.string().min(16).optional(),
+    /** Port on which a worker process serves GET /metrics (0 picks a free port). Unset, workers serve no metrics. */
+    TOCSIN_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** Current AES-256-GCM master key (base64, 32 bytes). Required outside development. */
     TOCSIN_ENCRYPTION_KEY: base64Key.optional(),
     /** Retired keys, comma separated, still accepted for decryption while data is re-encrypted. */
@@ -83,6 +96,11 @@ const schema = z
     TOCSIN_EVENTS_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     /** Parallel jobs per channel queue in one worker process; unset, each channel's own (32 for most). */
     TOCSIN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+    /**
+     * Sends in flight to one sink per worker process; unset, a quarter of its channel's
+     * concurrency (8 of 32). Bounds what a hanging receiver can hold of a worker.
+     */
+    TOCSIN_SINK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
     /**
      * Tries per delivery (per round: a manual re-send starts a new one) before it is failed for
      * good, whatever its severity; the severity's window usually ends retries first. Retry-After
@@ -124,6 +142,11 @@ const schema = z
     TOCSIN_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
     /** How long a claimed row waits before the relay looks at it again (re-adding is a no-op while the job exists). @defaultValue 60000 */
     TOCSIN_RELAY_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
+    /**
+     * How often the retention job deletes what is past each tenant's retention period (GET/PUT
+     * /v1/retention), in bounded batches. @defaultValue 3600000 (1 h)
+     */
+    TOCSIN_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
     /** A pending delivery is the relay's after this long (the api enqueues it first). @defaultValue 10000 */
     TOCSIN_RELAY_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
     /**

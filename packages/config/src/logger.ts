@@ -1,6 +1,9 @@
 import { pino, type Logger } from 'pino';
 import { secretFieldNames } from '@tocsin/channels';
 
+/** Settings that are credentials (packages/config/src/config.ts). */
+const ENV_SECRETS = ['TOCSIN_ENCRYPTION_KEY', 'TOCSIN_ENCRYPTION_KEYS_OLD', 'TOCSIN_JWT_SECRET', 'TOCSIN_METRICS_TOKEN'];
+
 /**
  * Paths censored in every log line. Secrets are also a type that prints `[REDACTED]`; this is the
  * second fence for things that arrive as plain strings (headers, raw configs). Every secret field
@@ -12,7 +15,11 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'headers.authorization',
   '*.authorization',
+  '*.headers.authorization',
+  '*.*.headers.authorization',
   '*.token',
+  // The environment's own secrets, should a config or env object reach a log line.
+  ...ENV_SECRETS.flatMap((name) => [name, `*.${name}`]),
   ...secretFieldNames().flatMap((field) => [field, `*.${field}`]),
   'config',
   '*.config',

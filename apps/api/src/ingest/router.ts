@@ -3,6 +3,7 @@ import { principalOf, requireScope } from '../auth/authenticate.js';
 import { ApiError, parseOrThrow } from '../errors.js';
 import { batchInput, eventInput, type EventInput } from './schema.js';
 import type { Ingestor } from './service.js';
+import type { Ingested } from '../metrics/router.js';
 
 function isBatch(body: unknown): boolean {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
@@ -27,6 +28,8 @@ export function ingestRouter(ingestor: Ingestor): Router {
       }
     });
     const results = await ingestor.ingest(principal.tenantId, inputs);
+    const duplicate = results.filter((r) => r.duplicate).length;
+    res.locals.ingested = { accepted: results.length - duplicate, duplicate } satisfies Ingested; // for the counters (metrics/router.ts)
     res.status(202).json(batch ? { accepted: results.length, events: results } : results[0]);
   });
   return router;
