@@ -17,7 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   '@tocsin/queue': ['@tocsin/channels'],
   '@tocsin/api': ['@tocsin/catalog', '@tocsin/channels', '@tocsin/config', '@tocsin/db', '@tocsin/queue'],
   '@tocsin/worker': ['@tocsin/catalog', '@tocsin/channels', '@tocsin/config', '@tocsin/db', '@tocsin/queue'],
-  '@tocsin/cli': ['@tocsin/api', '@tocsin/catalog', '@tocsin/config', '@tocsin/db', '@tocsin/worker'],
+  '@tocsin/cli': ['@tocsin/api', '@tocsin/catalog', '@tocsin/channels', '@tocsin/config', '@tocsin/db', '@tocsin/queue', '@tocsin/worker'],
   // The browser console talks to the api over HTTP only.
   '@tocsin/console': [],
 };

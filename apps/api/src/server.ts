@@ -50,12 +50,25 @@ export async function startApi(config: Config, box: SecretBox, logger: Logger): 
     authChanges,
     cursorKey: cursorKeyFrom(config, box),
     eventsSettleMs: config.TOCSIN_EVENTS_SETTLE_MS,
+    metricsToken: config.TOCSIN_METRICS_TOKEN,
   });
-  const server = app.listen(config.PORT, '0.0.0.0');
-  await once(server, 'listening');
+  const release = async () => {
+    await producer.close();
+    pubsub.pub.disconnect();
+    pubsub.sub.disconnect();
+    await db.close();
+  };
+  const server = app.listen(config.PORT, config.HOST);
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    // Nothing may stay half-started: with its connections closed the process can exit.
+    await release();
+    throw ListenError.from(err, config.HOST, config.PORT);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ port }, 'api listening');
+  logger.info({ host: config.HOST, port, url: `http://${urlHost(config.HOST)}:${port}` }, 'api listening');
   return {
     server,
     port,
@@ -63,10 +76,36 @@ export async function startApi(config: Config, box: SecretBox, logger: Logger): 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
-      await producer.close();
-      pubsub.pub.disconnect();
-      pubsub.sub.disconnect();
-      await db.close();
+      await release();
     },
   };
 }
+
+/** The api could not listen on HOST:PORT; the message says which and what to do. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  /** Stable: `port_in_use`, `address_unavailable` (HOST is not an address of this machine) or `listen_failed`. */
+  readonly code: 'port_in_use' | 'address_unavailable' | 'listen_failed';
+
+  constructor(code: ListenError['code'], message: string, cause: unknown) {
+    super(message, { cause });
+    this.code = code;
+  }
+
+  static from(err: unknown, host: string, port: number): ListenError {
+    const where = `${urlHost(host)}:${port}`;
+    switch ((err as NodeJS.ErrnoException).code) {
+      case 'EADDRINUSE':
+        return new ListenError('port_in_use', `port ${port} is already in use on ${host} (another tocsin api?): stop that process or set PORT to a free port`, err);
+      case 'EADDRNOTAVAIL':
+        return new ListenError('address_unavailable', `cannot listen on ${where}: ${host} is not an address of this machine; set HOST (e.g. 127.0.0.1 or 0.0.0.0)`, err);
+      case 'EACCES':
+        return new ListenError('listen_failed', `not allowed to listen on ${where} (ports below 1024 need privileges): set PORT to 1024 or above`, err);
+      default:
+        return new ListenError('listen_failed', `cannot listen on ${where}: ${(err as Error).message}`, err);
+    }
+  }
+}
+
+/** An IPv6 address in a URL goes in brackets. */
+const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);

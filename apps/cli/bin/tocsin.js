@@ -4,4 +4,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A failed command may leave connections open (a half-started api): it must not stay up.
+// Output is not lost: on Linux, writes to files, pipes and terminals are synchronous.
+if (code !== 0) process.exit(code);
+process.exitCode = code;

@@ -1,9 +1,25 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Database, SecretBox } from '@tocsin/db';
+import { Database, SecretBox, keyId } from '@tocsin/db';
 import { createLogger, loadConfig, type Config, type Logger } from '@tocsin/config';
 
-const DEV_KEY_FILE = '.tocsin/dev-encryption-key';
+export const DEV_KEY_FILE = '.tocsin/dev-encryption-key';
+
+/**
+ * The master key if there is one, without creating a development key: what `doctor` inspects.
+ * `source` says where it came from.
+ */
+export function existingSecretBox(config: Config): { box: SecretBox; source: string; keyId: string } | undefined {
+  const retired = config.TOCSIN_ENCRYPTION_KEYS_OLD.map((k) => Buffer.from(k, 'base64'));
+  const [current, source] = config.TOCSIN_ENCRYPTION_KEY
+    ? [config.TOCSIN_ENCRYPTION_KEY, 'TOCSIN_ENCRYPTION_KEY']
+    : existsSync(DEV_KEY_FILE)
+      ? [readFileSync(DEV_KEY_FILE, 'utf8').trim(), `the development key in ${DEV_KEY_FILE}`]
+      : [undefined, ''];
+  if (!current) return undefined;
+  const key = Buffer.from(current, 'base64');
+  return { box: new SecretBox(key, retired), source, keyId: keyId(key) };
+}
 
 /**
  * The master key. Outside development it must be configured (the config refuses to start
@@ -37,11 +53,4 @@ export async function withDatabase<T>(config: Config, fn: (db: Database) => Prom
   } finally {
     await db.close();
   }
-}
-
-/** Resolves when the process is asked to stop. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
-  });
 }

@@ -1,6 +1,7 @@
 import { apiCommand, startCommand, workerCommand } from './serve.js';
 import { exportCommand } from './export.js';
 import { migrateCommand } from './migrate.js';
+import { doctorCommand } from './doctor.js';
 import { tenantCreate, tenantList, tenantSetPlan, tokenCreate } from './tenants.js';
 
 export type Command = (argv: string[]) => Promise<number>;
@@ -14,5 +15,6 @@ export const commands: Record<string, Command> = {
   api: apiCommand,
   worker: workerCommand,
   start: startCommand,
+  doctor: doctorCommand,
   'events export': exportCommand,
 };

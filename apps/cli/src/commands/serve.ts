@@ -1,17 +1,26 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startApi } from '@tocsin/api';
 import { startWorker } from '@tocsin/worker';
 import { migrate } from '@tocsin/db';
-import { runtime, secretBoxFor, untilSignal } from '../runtime.js';
+import { runtime, secretBoxFor } from '../runtime.js';
+import { untilStopped } from '../lifecycle.js';
 
 export async function apiCommand(): Promise<number> {
   const { config, logger } = runtime({ process: 'api' });
   const api = await startApi(config, secretBoxFor(config, logger), logger);
-  const signal = await untilSignal();
-  logger.info({ signal }, 'api stopping');
+  const reason = await untilStopped({
+    onAgain: (again) => {
+      logger.warn({ signal: again }, 'api stopping at once');
+      process.exit(1);
+    },
+  });
+  logger.info({ reason }, 'api stopping');
   await api.close();
+  exitSoon(0);
   return 0;
 }
 
@@ -19,14 +28,15 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { channels: { type: 'string' } } });
   const { config, logger } = runtime({ process: 'worker' });
   const worker = await startWorker(config, secretBoxFor(config, logger), logger, values.channels?.split(',').map((s) => s.trim()));
-  const signal = await untilSignal();
-  const graceMs = config.TOCSIN_SHUTDOWN_GRACE_MS;
-  logger.info({ signal, graceMs }, 'worker stopping: no new jobs; finishing the ones in flight');
   // A second signal means "now": the leases hand whatever was in flight to another worker.
-  void untilSignal().then((again) => {
-    logger.warn({ signal: again }, 'worker stopping at once');
-    process.exit(1);
+  const reason = await untilStopped({
+    onAgain: (again) => {
+      logger.warn({ signal: again }, 'worker stopping at once');
+      process.exit(1);
+    },
   });
+  const graceMs = config.TOCSIN_SHUTDOWN_GRACE_MS;
+  logger.info({ reason, graceMs }, 'worker stopping: no new jobs; finishing the ones in flight');
   const { drained } = await worker.close(graceMs);
   // Past the grace, sends still in flight would keep the process alive: leave now (the logger
   // writes synchronously, so nothing logged is lost).
@@ -46,15 +56,44 @@ const BIN = fileURLToPath(new URL('../../bin/tocsin.js', import.meta.url));
 /**
  * Migrates, then runs the api and the workers as child processes of this one. If either exits,
  * the other is stopped and start exits non-zero, so a supervisor restarts the whole tree.
+ *
+ * This process is the only one that signals the children: they run in their own process group
+ * (`detached`), so a Ctrl-C reaches them once, through here, as SIGTERM (a second Ctrl-C passes
+ * on a second SIGTERM: stop at once). They also stop when their IPC channel to this process
+ * closes, which covers this process being killed outright; and this process stops when its own
+ * parent goes away (see lifecycle.ts), which covers `npm start` being sent SIGTERM.
  */
 export async function startCommand(): Promise<number> {
   const { config, logger } = runtime({ process: 'start' });
   secretBoxFor(config, logger); // create the development key once, before the children race for it
-  await migrate(config.DATABASE_URL);
-  const children = ['api', 'worker'].map((cmd) => fork(BIN, [cmd], { stdio: 'inherit' }));
-  const firstExit = Promise.race(children.map((c) => new Promise<number>((resolve) => c.once('exit', (code) => resolve(code ?? 1)))));
-  const reason = await Promise.race([untilSignal().then(() => 0), firstExit]);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-  return reason;
+  const applied = await migrate(config.DATABASE_URL);
+  logger.info({ applied }, applied.length ? `migrations applied: ${applied.join(', ')}` : 'database is up to date: no migration to apply');
+  const children = ['api', 'worker'].map((cmd) => fork(BIN, [cmd], { stdio: 'inherit', detached: true }));
+  logger.info({ pids: Object.fromEntries(children.map((c, i) => [i === 0 ? 'api' : 'worker', c.pid])) }, 'started the api and the workers');
+  const stopChildren = () => {
+    for (const child of children) if (running(child)) child.kill('SIGTERM');
+  };
+  const exits = children.map((c) => exitOf(c));
+  const firstExit = Promise.race(exits.map((exit, i) => exit.then((code) => ({ child: children[i]!, code }))));
+  const outcome = await Promise.race([
+    untilStopped({ watchParent: true, onAgain: stopChildren }).then((reason) => ({ reason })),
+    firstExit.then(({ child, code }) => ({ exited: child, code })),
+  ]);
+  if ('reason' in outcome) logger.info({ reason: outcome.reason }, 'stopping the api and the workers');
+  else logger.error({ pid: outcome.exited.pid, code: outcome.code }, 'a child process exited; stopping the others');
+  stopChildren();
+  const codes = await Promise.all(exits);
+  logger.info({ codes }, 'stopped');
+  // A child that ended by itself is a failure whatever its code: the tree is not whole any more.
+  if (!('reason' in outcome)) return outcome.code === 0 ? 1 : outcome.code;
+  return codes.every((c) => c === 0) ? 0 : 1;
+}
+
+const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+
+/** The child's exit code; killed by a signal, 128 + its number as a shell reports it (1 if unknown). */
+async function exitOf(child: ChildProcess): Promise<number> {
+  const [code, signal] = running(child) ? ((await once(child, 'exit')) as [number | null, NodeJS.Signals | null]) : [child.exitCode, child.signalCode];
+  if (code !== null) return code;
+  return signal ? 128 + constants.signals[signal] : 1;
 }
