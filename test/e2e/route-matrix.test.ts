@@ -32,6 +32,8 @@ const SAMPLES: Record<string, { body?: unknown; query?: string }> = {
   listApiTokens: {},
   createApiToken: { body: { name: 'matrix', scopes: ['events:read'] } },
   revokeApiToken: {},
+  getRetention: {},
+  putRetention: { body: { events_days: 365, attempts_days: 30 } },
   getCatalog: { query: 'push=true' },
 };
 

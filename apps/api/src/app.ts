@@ -9,6 +9,7 @@ import { authenticate, type BearerVerifier } from './auth/authenticate.js';
 import type { AuthChanges } from './auth/auth-changes.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
 import { jsonBody } from './json/body.js';
+import { metricsRouter } from './metrics/router.js';
 import { catalogRouter } from './catalog/router.js';
 import { eventsRouter } from './events/router.js';
 import { healthRouter } from './health/router.js';
@@ -20,7 +21,11 @@ import { deliveriesRouter } from './deliveries/router.js';
 import type { SinkCache } from './sinks/cache.js';
 import { sinksRouter } from './sinks/router.js';
 import { SinkService } from './sinks/service.js';
+import { retentionRouter } from './retention/router.js';
 import { tokensRouter } from './tokens/router.js';
+import { consoleSessionRouter } from './console/session-router.js';
+import { consoleStatic } from './console/static.js';
+import { queuesRouter } from './admin/queues.js';
 import { TokenService } from './tokens/service.js';
 
 export interface ApiDeps {
@@ -41,6 +46,8 @@ export interface ApiDeps {
   cursorKey: Buffer;
   /** Events API: bound on an ingest transaction's duration. @defaultValue 10000 */
   eventsSettleMs?: number;
+  /** TOCSIN_METRICS_TOKEN: bearer for GET /metrics; unset, it answers loopback only. */
+  metricsToken?: string;
 }
 
 /** Largest accepted body (design: a body over 1 MiB is refused with 413). */
@@ -58,7 +65,12 @@ export function createApp(deps: ApiDeps): Express {
     res.set('X-Request-Id', req.id);
     next();
   });
+  app.use(metricsRouter(deps)); // counts and logs every answer; GET /metrics, outside the api's authentication (metrics/access.ts)
   app.use(healthRouter(deps.db, deps.producer.connection));
+  // The console (/console, its session at /console/session) and the queue dashboard: not API operations, so before the route gate.
+  app.use(consoleSessionRouter(deps.db));
+  app.use(consoleStatic());
+  app.use(queuesRouter(deps.db, deps.producer));
   app.use(openapiRouter()); // /openapi.json, /docs, then 404/405 for what no route serves, before authentication
   app.use((req, _res, next) => {
     // req.is answers null for a request without a body (no Content-Length, no Transfer-Encoding).
@@ -77,6 +89,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(sinksRouter(new SinkService({ ...deps, audit })));
   app.use(tokensRouter(new TokenService({ ...deps, audit })));
   app.use(deliveriesRouter({ ...deps, audit }));
+  app.use(retentionRouter({ ...deps, audit }));
   app.use(eventsRouter(deps));
   app.use(catalogRouter());
   app.use(notFound);

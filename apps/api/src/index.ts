@@ -6,3 +6,4 @@ export { listTenants, type TenantListing } from './admin/tenants.js';
 export { setTenantPlan, PLAN_DOWNGRADED, type PlanChange } from './admin/plans.js';
 export { withOperator, type OperatorDeps } from './admin/operator.js';
 export { tokenCreatedChange } from './tokens/service.js';
+export { createOperatorToken } from './admin/operators.js';

@@ -16,6 +16,8 @@ Commands:
   tenant set-plan --tenant ID --plan free|team|enterprise [--json]
                           a downgrade disables (never deletes) the sinks the plan does not allow
   token create --tenant ID --scopes events:write,events:read,sinks:admin,admin [--name N] [--json]
+  operator token create --tenant ID [--name N] [--json]
+                          an admin token that also opens the queue dashboard (/admin/queues)
   events export --from F [--to T] --out FILE (--token-file F | --token T) [--url URL]
                           NDJSON export of the Events API, resumable from FILE.cursor
   help                    this text

@@ -72,14 +72,23 @@ test('the app role really is the restricted role, and sees nothing directly with
   }
 });
 
-test('every SECURITY DEFINER function is one of the known three, owned by tocsin_system, not executable by PUBLIC', async () => {
+test('every SECURITY DEFINER function is one of the known ones, owned by tocsin_system, not executable by PUBLIC', async () => {
   const { rows } = await owner.query(
     `SELECT p.proname, r.rolname AS owner, has_function_privilege('public', p.oid, 'EXECUTE') AS public_can,
             p.proconfig FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner JOIN pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = 'public' AND p.prosecdef ORDER BY p.proname`,
   );
   expect(rows).toEqual(
-    ['tocsin_authenticate', 'tocsin_claim_due_deliveries', 'tocsin_list_tenants'].map((proname) => ({
+    [
+      'tocsin_authenticate',
+      'tocsin_claim_due_deliveries',
+      'tocsin_console_session',
+      'tocsin_list_tenants',
+      'tocsin_metrics_circuits',
+      'tocsin_metrics_deliveries',
+      'tocsin_metrics_relay_lag',
+      'tocsin_retention_policies',
+    ].map((proname) => ({
       proname,
       owner: 'tocsin_system',
       public_can: false,
@@ -144,6 +153,20 @@ describe('tocsin_list_tenants', () => {
     const { rows, fields } = await app.query('SELECT * FROM tocsin_list_tenants()');
     expect(fields.map((f) => f.name)).toEqual(['id', 'name', 'plan', 'created_at']);
     expect(rows.map((r) => [r.id, r.name, r.plan]).sort()).toEqual([[A, 'tenant a', 'team'], [B, 'tenant b', 'enterprise']].sort());
+  });
+});
+
+describe('tocsin_retention_policies', () => {
+  test('ids and the two periods of the tenants that have a policy, and nothing else', async () => {
+    expect((await app.query('SELECT * FROM tocsin_retention_policies()')).rows).toEqual([]);
+    await owner.query('UPDATE tenant SET event_retention_days = 30 WHERE id = $1', [B]);
+    try {
+      const { rows, fields } = await app.query('SELECT * FROM tocsin_retention_policies()');
+      expect(fields.map((f) => f.name)).toEqual(['tenant_id', 'event_retention_days', 'attempt_retention_days']);
+      expect(rows).toEqual([{ tenant_id: B, event_retention_days: 30, attempt_retention_days: null }]);
+    } finally {
+      await owner.query('UPDATE tenant SET event_retention_days = NULL WHERE id = $1', [B]);
+    }
   });
 });
 

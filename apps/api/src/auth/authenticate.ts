@@ -7,6 +7,7 @@ import { AuthCache } from './auth-cache.js';
 import type { AuthChanges } from './auth-changes.js';
 import { PLAN_RANK, type Plan, type Principal } from './principal.js';
 import { TOKEN_PREFIX, hasScope, hashToken, type Scope } from './tokens.js';
+import { CSRF_HEADER, csrfSatisfied, lookupSession, readCookie, SESSION_COOKIE } from './session.js';
 
 /** A verifier for a non-token bearer credential (user JWTs, see the Events API). */
 export type BearerVerifier = (credential: string) => Promise<Principal | undefined>;
@@ -27,7 +28,7 @@ export interface AuthenticateDeps {
 }
 
 /**
- * Resolves `Authorization: Bearer …` to a Principal. API tokens are looked up by hash through a
+ * Resolves `Authorization: Bearer …`, or else the console's session cookie, to a Principal. API tokens are looked up by hash through a
  * narrow SECURITY DEFINER function (the tenant is not known yet, so RLS would hide the row).
  * Lookups are cached per process and dropped when a token is revoked or its tenant's plan
  * changes, here or in any other process (auth-changes.ts); the cache's TTL is the bound only
@@ -68,6 +69,19 @@ export function authenticate({ db, logger, jwt, authChanges }: AuthenticateDeps)
   return async (req, _res, next) => {
     try {
       const header = req.get('authorization') ?? '';
+      // The console's session cookie stands in for the bearer header (auth/session.ts); a request
+      // that sends both is judged by its header alone.
+      const cookie = header === '' ? readCookie(req, SESSION_COOKIE) : undefined;
+      if (cookie !== undefined) {
+        const session = await lookupSession(db, cookie);
+        if (!session) throw new ApiError(401, 'unauthenticated', 'The console session has expired or was ended. Sign in again.');
+        if (!csrfSatisfied(req, cookie)) throw new ApiError(403, 'csrf_failed', `A request that changes something with the session cookie must send the ${CSRF_HEADER} header the session gave.`);
+        touch(session.principal);
+        req.principal = session.principal;
+        req.consoleSession = session;
+        next();
+        return;
+      }
       const match = /^Bearer ([^\s]+)$/i.exec(header);
       if (!match?.[1]) throw new ApiError(401, 'unauthenticated', 'Send Authorization: Bearer <token>.', [], { 'WWW-Authenticate': 'Bearer' });
       const credential = match[1];

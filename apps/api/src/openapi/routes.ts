@@ -6,6 +6,8 @@ import { NDJSON } from '../events/ndjson.js';
 import { MAX_BATCH } from '../ingest/schema.js';
 import { createSinkBody, listSinksQuery, sinkIdParam, updateSinkBody } from '../sinks/schema.js';
 import { deliveryDetailResponse, deliveryIdParam, deliveryListQuery, deliveryListResponse, recoverBody, recoverResponse, retryBody, sinkDeliveriesParams } from '../deliveries/schema.js';
+import { CONSOLE_ROUTES } from '../console/routes.js';
+import { getRetentionQuery, putRetentionBody, retentionEnvelope } from '../retention/schema.js';
 import { apiTokenEnvelope, apiTokenList, apiTokenRevoked, createTokenBody, listTokensQuery, tokenIdParam } from '../tokens/schema.js';
 import { json, type RouteDeclaration } from './declare.js';
 import {
@@ -225,6 +227,29 @@ export const ROUTES: readonly RouteDeclaration[] = [
     responses: { 200: { description: 'Revoked.', content: json(apiTokenRevoked) } },
   },
 
+  // Retention
+  {
+    method: 'get',
+    path: '/v1/retention',
+    operationId: 'getRetention',
+    tag: 'Retention',
+    summary: 'How long the tenant’s audit events and attempt logs are kept',
+    access: 'admin',
+    query: getRetentionQuery,
+    responses: { 200: { description: 'The policy; null fields keep for ever.', content: json(retentionEnvelope) } },
+  },
+  {
+    method: 'put',
+    path: '/v1/retention',
+    operationId: 'putRetention',
+    tag: 'Retention',
+    summary: 'Set the retention policy (audited as RETENTION_POLICY_CHANGED)',
+    description: 'Older records are deleted by the retention job within its interval (an hour by default), in bounded batches. Events whose deliveries are still under way are kept until they finish.',
+    access: 'admin',
+    body: putRetentionBody,
+    responses: { 200: { description: 'The policy now in force.', content: json(retentionEnvelope) } },
+  },
+
   // Catalog
   {
     method: 'get',
@@ -263,6 +288,18 @@ export const ROUTES: readonly RouteDeclaration[] = [
   },
   {
     method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    tag: 'Operations',
+    summary: 'Prometheus metrics of this api process',
+    description:
+      'The Prometheus text format. No API token: with TOCSIN_METRICS_TOKEN set it needs `Authorization: Bearer <that token>` (401 otherwise); unset, it answers loopback peers that came through no proxy only (403 otherwise). Aggregates per channel; no tenant data.',
+    access: 'public',
+    responses: { 200: { description: 'Metrics, text format 0.0.4.', content: { 'text/plain': z.string() } } },
+    errors: { 401: ['unauthorized'], 403: ['forbidden'] },
+  },
+  {
+    method: 'get',
     path: '/openapi.json',
     operationId: 'openapiDocument',
     tag: 'Operations',
@@ -279,4 +316,5 @@ export const ROUTES: readonly RouteDeclaration[] = [
     access: 'public',
     responses: { 200: { description: 'An HTML page (Swagger UI, served from this process).', content: { 'text/html': z.string() } } },
   },
+  ...CONSOLE_ROUTES,
 ];

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { INITIAL_TOKEN_NAME, createTenant, createToken, listTenants, planSchema, scopesSchema, setTenantPlan, tenantIdSchema, tokenCreatedChange, withOperator } from '@tocsin/api';
+import { INITIAL_TOKEN_NAME, createOperatorToken, createTenant, createToken, listTenants, planSchema, scopesSchema, setTenantPlan, tenantIdSchema, tokenCreatedChange, withOperator } from '@tocsin/api';
 import { createLogger, type Config } from '@tocsin/config';
 import { runtime, withDatabase } from '../runtime.js';
 
@@ -40,6 +40,21 @@ export async function tokenCreate(argv: string[]): Promise<number> {
     return token;
   });
   process.stdout.write(values.json ? `${JSON.stringify({ tenant_id: tenantId.data, ...created })}\n` : `token (shown once): ${created.token}\n`);
+  return 0;
+}
+
+/** An operator token: an admin token of the tenant that also opens the queue dashboard (/admin/queues). */
+export async function operatorTokenCreate(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { tenant: { type: 'string' }, name: { type: 'string', default: 'operator' }, json: { type: 'boolean' } } });
+  const tenantId = tenantIdSchema.safeParse(values.tenant);
+  if (!tenantId.success) throw new Error('--tenant must be a tenant id (see tocsin tenant list); give operators a tenant of their own');
+  const { config } = runtime({ command: 'operator token create' });
+  const created = await withOperator(config, stderrLogger(config, 'operator token create'), async ({ db, audit }) => {
+    const token = await createOperatorToken(db, tenantId.data, values.name);
+    await audit.record({ tenantId: tenantId.data, operator: OPERATOR }, tokenCreatedChange({ id: token.token_id, name: values.name!, prefix: token.prefix, scopes: ['admin'] }));
+    return token;
+  });
+  process.stdout.write(values.json ? `${JSON.stringify({ tenant_id: tenantId.data, ...created })}\n` : `operator token (shown once): ${created.token}\n`);
   return 0;
 }
 
