@@ -1,7 +1,8 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Database } from '@tocsin/db';
 import { ApiError } from '../errors.js';
+import { jsonBody } from '../json/body.js';
 import {
   clearedCookie,
   createSession,
@@ -46,7 +47,7 @@ export function consoleSessionRouter(db: Database): Router {
     next();
   });
 
-  router.post('/console/session', express.json({ limit: '4kb' }), async (req: Request, res: Response) => {
+  router.post('/console/session', jsonBody('4kb'), async (req: Request, res: Response) => {
     // Login CSRF: a cross-site page must not sign a browser in to the attacker's tenant.
     if (!sameOrigin(req)) throw new ApiError(403, 'csrf_failed', 'Cross-site sign-in is refused.');
     if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'Send Content-Type: application/json.');
