@@ -5,8 +5,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 /** TOCSIN_CHROMIUM: the Chromium executable the browser tests drive. @defaultValue `/usr/bin/chromium` */
 export const CHROMIUM = process.env.TOCSIN_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Where the tests save the screenshots the README links. */
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Where the screenshots the README links are saved (docs/screenshots/): with
+ * TOCSIN_UPDATE_SCREENSHOTS=1 only, so that a test run leaves the tree as it was; otherwise each
+ * page is still rendered to an image, and nothing is written.
+ */
+export const SCREENSHOTS = process.env.TOCSIN_UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)) : undefined;
 
 export async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package or set TOCSIN_CHROMIUM`);
@@ -24,4 +28,4 @@ export async function signIn(page: Page, baseUrl: string, token: string): Promis
   await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
 }
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+export const shot = (page: Page, name: string) => page.screenshot({ fullPage: true, ...(SCREENSHOTS ? { path: `${SCREENSHOTS}${name}.png` } : {}) });

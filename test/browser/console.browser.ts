@@ -1,7 +1,8 @@
 /**
  * The console end to end in headless Chromium: sign in, create a Slack integration that posts
  * to a loopback receiver and test it, find a failing integration's delivery and retry it, create
- * a sink with the keyboard alone, and use it at phone width. Screenshots go to docs/screenshots/.
+ * a sink with the keyboard alone, and use it at phone width. Screenshots go to docs/screenshots/
+ * with TOCSIN_UPDATE_SCREENSHOTS=1.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startReceiver, type Receiver } from '@tocsin/channels/testing';
