@@ -33,6 +33,8 @@ afterAll(async () => {
       // already gone
     }
   }
+  // Keys are dropped once nothing of this suite runs any more, or a late writer would leave some.
+  for (const prefix of prefixes) await untilGone([], prefix, 10_000);
   await dropKeys(prefixes);
   await db?.drop();
 });
