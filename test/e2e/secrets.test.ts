@@ -29,6 +29,8 @@ test('a planted sink secret appears nowhere in clear', async () => {
     const created = await sys.request('POST', '/v1/event_sink', token, {
       name: 'leak check',
       event_sink_args: { Webhook: { url: receiver.url, secret: SECRET } },
+      // Its own action only: with `*` the sink may also receive its own EVENT_SINK_CREATED.
+      events: ['HONEYTOKEN_TRIPPED'],
     });
     expect(created.status).toBe(201);
     expect(created.body.event_sink.configuration.Webhook.secret).toBe('[REDACTED]');
