@@ -112,11 +112,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     },
     startWorker: spawnWorker,
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await api.close();
-      await db.close();
-      await testDb.drop();
-      await dropQueueKeys(config);
+      try {
+        // Bounded: a test's close must not wait for ever on a job stuck in a fault it injected.
+        await Promise.all(workers.map((w) => w.close(15_000)));
+        await api.close();
+        await db.close();
+        await testDb.drop();
+      } finally {
+        await dropQueueKeys(config);
+      }
     },
   };
 }
