@@ -22,14 +22,20 @@ describe('chaos: PostgreSQL down, then back', () => {
     receiver = await startReceiver();
   }, 120_000);
   afterAll(async () => {
-    await receiver?.close();
-    await pg?.start().catch(() => undefined); // close() drops the test database: the cluster must be up
+    // Each step is bounded and says when it ran out, so a teardown that hangs names the step
+    // (one did, twice in 12 CI runs) instead of running into jest's hook timeout.
+    const bounded = async (what: string, step: Promise<unknown> | undefined, ms: number) => {
+      const settled = await Promise.race([Promise.resolve(step).then(() => true, () => true), sleep(ms).then(() => false)]);
+      if (!settled) process.stderr.write(`postgres-down teardown: ${what} still running after ${ms} ms; going on\n`);
+    };
+    await bounded('closing the receiver', receiver?.close(), 10_000);
+    await bounded('starting the cluster', pg?.start(), 70_000); // close() drops the test database: the cluster must be up
     // If closing waits on a connection the outage left behind, destroying the cluster ends it.
-    const closing = sys?.close().catch(() => undefined);
-    await Promise.race([closing, sleep(60_000)]);
+    const closing = sys?.close();
+    await bounded('closing the system', closing, 60_000);
     await pg?.destroy();
-    await closing;
-  });
+    await bounded('closing the system after the cluster was destroyed', closing, 20_000);
+  }, 175_000);
 
   test('while down ingest answers 503, never 202; after, ingest works and every 202 is delivered', async () => {
     const { tenantId, token } = await sys.tenant('enterprise');
