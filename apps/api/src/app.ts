@@ -65,7 +65,7 @@ export function createApp(deps: ApiDeps): Express {
     res.set('X-Request-Id', req.id);
     next();
   });
-  app.use(metricsRouter(deps)); // counts and logs every answer; GET /metrics, outside the api's authentication (metrics/access.ts)
+  app.use(metricsRouter(deps)); // counts and logs every answer; GET /metrics, outside the api's authentication (metricsAccess in @tocsin/config)
   app.use(healthRouter(deps.db, deps.producer.connection));
   // The console (/console, its session at /console/session) and the queue dashboard: not API operations, so before the route gate.
   app.use(consoleSessionRouter(deps.db));

@@ -1,25 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import type { Logger } from '@tocsin/config';
+import { metricsAccess, refusal, type Logger } from '@tocsin/config';
 import type { Registry } from 'prom-client';
-
-/**
- * Who may read a worker's /metrics: the api's rule (apps/api/src/metrics/access.ts), repeated
- * here because apps do not import one another. With TOCSIN_METRICS_TOKEN, a bearer; without,
- * loopback peers only, and none that came through a proxy.
- */
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-function allowed(remoteAddress: string | undefined, headers: IncomingHttpHeaders, token: string | undefined): 401 | 403 | 200 {
-  if (token !== undefined) {
-    const given = /^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1];
-    return given !== undefined && timingSafeEqual(digest(given), digest(token)) ? 200 : 401;
-  }
-  if (headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined) return 403;
-  return remoteAddress !== undefined && LOOPBACK.test(remoteAddress) ? 200 : 403;
-}
 
 export interface MetricsServer {
   port: number;
@@ -46,10 +28,10 @@ export async function startMetricsServer(registry: Registry, options: { port: nu
       res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 'not_found', message: 'Only /metrics and /healthz are served here.', details: [] }));
       return;
     }
-    const status = allowed(req.socket.remoteAddress, req.headers, options.token);
-    if (status !== 200) {
-      const message = status === 401 ? 'Send Authorization: Bearer <TOCSIN_METRICS_TOKEN>.' : 'Metrics are served to loopback only; set TOCSIN_METRICS_TOKEN to scrape from elsewhere.';
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message, details: [] } }));
+    const access = metricsAccess(req.socket.remoteAddress, req.headers, options.token);
+    if (access !== 'allowed') {
+      const { status, body } = refusal(access);
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
       return;
     }
     registry.metrics().then(

@@ -1,8 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Database } from '@tocsin/db';
 import type { Producer } from '@tocsin/queue';
-import type { Logger } from '@tocsin/config';
-import { metricsAccess, refusal } from './access.js';
+import { metricsAccess, refusal, type Logger } from '@tocsin/config';
 import { createApiMetrics, type ApiMetrics } from './registry.js';
 import { refreshGauges } from './scrape.js';
 

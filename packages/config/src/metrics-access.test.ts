@@ -1,4 +1,4 @@
-import { metricsAccess } from './access.js';
+import { metricsAccess } from './metrics-access.js';
 
 const TOKEN = 'mt_0123456789abcdef0123';
 

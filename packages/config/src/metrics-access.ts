@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
- * Who may read /metrics. The numbers hold no secret and nothing a tenant owns (aggregates per
+ * Who may read /metrics, on the api and on each worker. The numbers hold no secret and nothing a tenant owns (aggregates per
  * channel), but traffic volumes and backlogs are nobody else's business either:
  * - with TOCSIN_METRICS_TOKEN set, a request must carry `Authorization: Bearer <token>`;
  * - without it, only a peer on loopback (a Prometheus agent on the host, a sidecar) is answered,
