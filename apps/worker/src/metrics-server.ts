@@ -17,7 +17,7 @@ export async function startMetricsServer(registry: Registry, options: { port: nu
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 'method_not_allowed', message: 'Use GET.', details: [] }));
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'method_not_allowed', message: 'Use GET.', details: [] } }));
       return;
     }
     if (path === '/healthz') {
@@ -25,7 +25,7 @@ export async function startMetricsServer(registry: Registry, options: { port: nu
       return;
     }
     if (path !== '/metrics') {
-      res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 'not_found', message: 'Only /metrics and /healthz are served here.', details: [] }));
+      res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only /metrics and /healthz are served here.', details: [] } }));
       return;
     }
     const access = metricsAccess(req.socket.remoteAddress, req.headers, options.token);
