@@ -41,8 +41,12 @@ export class Retention {
     this.#loop = new Periodic(options.intervalMs, () => this.runOnce(), (err) => logger.warn({ err }, 'retention pass failed'));
   }
 
-  start(): Promise<void> {
-    return this.#loop.start();
+  /**
+   * Starts the loop without waiting for its first pass: unlike the relay's, that pass may have a
+   * long backlog to delete (a policy just shortened), and must not hold up the worker's start.
+   */
+  start(): void {
+    void this.#loop.start();
   }
 
   stop(): Promise<void> {

@@ -128,7 +128,7 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   const relay = new Relay(db, producer, logger, { intervalMs: config.TOCSIN_RELAY_INTERVAL_MS, recheckMs: config.TOCSIN_RELAY_RECHECK_MS, metrics });
   await relay.start();
   const retention = new Retention(db, logger, { intervalMs: config.TOCSIN_RETENTION_INTERVAL_MS });
-  await retention.start();
+  retention.start();
   logger.info({ channels: Object.fromEntries(selected.map((c) => [c.id, { concurrency: concurrencyOf(c) }])) }, 'worker started');
   return {
     workers,
