@@ -86,6 +86,17 @@ export async function sqlSetTenant(tx: SqlTx, tenantId: string): Promise<void> {
   await tx.query("SELECT set_config('tocsin.tenant_id', $1, true)", [tenantId]);
 }
 
+/** The positions of a mixed batch's items, per tenant, tenants in order of first appearance. */
+export function indexesByTenant(items: readonly { tenantId: string }[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const group = groups.get(item.tenantId);
+    if (group) group.push(index);
+    else groups.set(item.tenantId, [index]);
+  });
+  return groups;
+}
+
 /**
  * Runs `fn` once for each tenant of a mixed batch, with that tenant set, inside one raw SQL
  * transaction (group commit), and returns the results in the batch's order.
@@ -95,10 +106,8 @@ export async function perTenant<I extends { tenantId: string }, O>(
   items: readonly I[],
   fn: (tenantId: string, group: I[]) => Promise<O[]>,
 ): Promise<O[]> {
-  const groups = new Map<string, number[]>();
-  items.forEach((item, index) => groups.set(item.tenantId, [...(groups.get(item.tenantId) ?? []), index]));
   const out = new Array<O>(items.length);
-  for (const [tenantId, indexes] of groups) {
+  for (const [tenantId, indexes] of indexesByTenant(items)) {
     await sqlSetTenant(tx, tenantId);
     const results = await fn(tenantId, indexes.map((i) => items[i]!));
     indexes.forEach((itemIndex, k) => (out[itemIndex] = results[k]!));

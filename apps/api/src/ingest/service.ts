@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveSeverity, lookupAction, recordLevel, type CatalogEntry, type Level, type Severity } from '@tocsin/catalog';
 import { FORWARD_DEBUG_FIELD, sinkTakes } from '@tocsin/channels';
-import { GroupCommit, isDatabaseUnavailable, ItemFailure, type Database, type SqlTx } from '@tocsin/db';
+import { GroupCommit, indexesByTenant, isDatabaseUnavailable, ItemFailure, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { ApiError } from '../errors.js';
@@ -152,10 +152,8 @@ export class Ingestor {
     // A stuck statement is cancelled; the check before commit bounds the whole transaction. Set
     // before the first savepoint, so no rollback to one undoes it.
     let prologue = `SET LOCAL statement_timeout = ${INGEST_TX_MAX_MS}; `;
-    const byTenant = new Map<string, number[]>();
-    batch.forEach((s, i) => byTenant.set(s.tenantId, [...(byTenant.get(s.tenantId) ?? []), i]));
     const out = new Array<Stored | ItemFailure>(batch.length);
-    for (const [tenantId, indexes] of byTenant) {
+    for (const [tenantId, indexes] of indexesByTenant(batch)) {
       // One round trip: the savepoint and the tenant for the statements after it. The savepoint is
       // not released (a release costs a round trip and changes nothing: its writes commit with
       // the transaction either way); the next one shadows it by name. A rollback to it also
