@@ -1,27 +1,32 @@
 import { Redis } from 'ioredis';
-import { startReceiver, type Receiver } from '@tocsin/channels/testing';
+import { startReceiver, type Receiver, type ReceiverOptions } from '@tocsin/channels/testing';
 import { OwnRedis } from '../support/redis-server.js';
 import { eventually, startSystem, type System } from '../support/system.js';
 import { ACTION, account, histogram, lanes, record, sleep, webhookSink } from './harness.js';
 
 /** Scenarios 2 and 3, each on a private redis-server (never the machine's shared one). */
 
-describe('chaos: FLUSHALL of Redis mid-run', () => {
-  let redis: OwnRedis;
-  let sys: System;
-  let receiver: Receiver;
+/** For one describe: a private redis-server, a system on it and a receiver, torn down after. */
+function onOwnRedis(receiverOptions?: ReceiverOptions) {
+  const fixture = {} as { redis: OwnRedis; sys: System; receiver: Receiver };
   beforeAll(async () => {
-    redis = await OwnRedis.start();
-    sys = await startSystem({ config: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' } });
-    receiver = await startReceiver({ defaultResponse: { status: 200, delayMs: 10 } });
+    fixture.redis = await OwnRedis.start();
+    fixture.sys = await startSystem({ config: { REDIS_URL: fixture.redis.url, LOG_LEVEL: 'warn' } });
+    fixture.receiver = await startReceiver(receiverOptions);
   });
   afterAll(async () => {
-    await receiver?.close();
-    await sys?.close();
-    await redis?.stop();
+    await fixture.receiver?.close();
+    await fixture.sys?.close();
+    await fixture.redis?.stop();
   });
+  return fixture;
+}
+
+describe('chaos: FLUSHALL of Redis mid-run', () => {
+  const fixture = onOwnRedis({ defaultResponse: { status: 200, delayMs: 10 } });
 
   test('the relay re-enqueues from PostgreSQL: every delivery arrives, none lost', async () => {
+    const { redis, sys, receiver } = fixture;
     const TOTAL = 2_000;
     const { tenantId, token } = await sys.tenant('enterprise');
     await webhookSink(sys, token, receiver.url);
@@ -54,21 +59,10 @@ describe('chaos: FLUSHALL of Redis mid-run', () => {
 });
 
 describe('chaos: Redis down 20 s during steady ingest', () => {
-  let redis: OwnRedis;
-  let sys: System;
-  let receiver: Receiver;
-  beforeAll(async () => {
-    redis = await OwnRedis.start();
-    sys = await startSystem({ config: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' } });
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await sys?.close();
-    await redis?.stop();
-  });
+  const fixture = onOwnRedis();
 
   test('every ingest request is answered 202 while Redis is down, and all are delivered after', async () => {
+    const { redis, sys, receiver } = fixture;
     const DOWN_MS = 20_000;
     const { tenantId, token } = await sys.tenant('enterprise');
     await webhookSink(sys, token, receiver.url);
