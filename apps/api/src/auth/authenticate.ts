@@ -7,6 +7,7 @@ import { AuthCache } from './auth-cache.js';
 import type { AuthChanges } from './auth-changes.js';
 import { PLAN_RANK, type Plan, type Principal } from './principal.js';
 import { TOKEN_PREFIX, hasScope, hashToken, type Scope } from './tokens.js';
+import { lookupToken } from './token-lookup.js';
 import { CSRF_HEADER, csrfSatisfied, lookupSession, readCookie, SESSION_COOKIE } from './session.js';
 
 /** A verifier for a non-token bearer credential (user JWTs, see the Events API). */
@@ -42,12 +43,7 @@ export function authenticate({ db, logger, jwt, authChanges }: AuthenticateDeps)
 
   async function lookup(token: string): Promise<Principal | undefined> {
     const key = hashToken(token);
-    return cache.get(key.toString('base64'), async () => {
-      const rows = await db.prisma.$queryRaw<{ token_id: string; tenant_id: string; scopes: string[]; plan: Plan }[]>`
-        SELECT token_id, tenant_id, scopes, plan FROM tocsin_authenticate(${key})`;
-      const row = rows[0];
-      return row && { tenantId: row.tenant_id, scopes: row.scopes, plan: row.plan, tokenId: row.token_id };
-    });
+    return cache.get(key.toString('base64'), () => lookupToken(db, key));
   }
 
   /** Records the use, once per LAST_USED_EVERY_MS per token and process; never holds up the request. */

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from
 import type { Request } from 'express';
 import type { Database } from '@tocsin/db';
 import type { Plan, Principal } from './principal.js';
+import { lookupToken } from './token-lookup.js';
 import { TOKEN_PREFIX, hashToken } from './tokens.js';
 
 /**
@@ -79,10 +80,7 @@ export function clearedCookie(secure: boolean): string {
 /** The live API token behind a credential (tocsin_authenticate), or undefined. */
 export async function tokenPrincipal(db: Database, token: string): Promise<Principal | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
-  const rows = await db.prisma.$queryRaw<{ token_id: string; tenant_id: string; scopes: string[]; plan: Plan }[]>`
-    SELECT token_id, tenant_id, scopes, plan FROM tocsin_authenticate(${hashToken(token)})`;
-  const row = rows[0];
-  return row && { tenantId: row.tenant_id, scopes: row.scopes, plan: row.plan, tokenId: row.token_id };
+  return lookupToken(db, hashToken(token));
 }
 
 /** Starts a session for a token's principal; returns the cookie secret (shown to the browser only). */
