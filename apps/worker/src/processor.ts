@@ -32,9 +32,6 @@ export interface ProcessorDeps {
   metrics?: Pick<WorkerMetrics, 'attempt' | 'unclaimed'>;
 }
 
-/** How long a job whose sink has its most sends in flight waits before it looks again (plus as much jitter). */
-const SLOT_WAIT_MS = 500;
-
 /** What a batch job did, kept by BullMQ as its return value so the dashboard shows it. */
 export type BatchSummary = Record<'delivered' | 'retrying' | 'failed' | 'skipped' | 'held' | 'finished', number>;
 
@@ -125,9 +122,10 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
   const single = async (job: Job, token?: string): Promise<void> => {
     const { delivery_id: deliveryId, tenant_id: tenantId, sink_id: sinkId } = jobDataSchema.parse(job.data);
     // Waiting for a slot or for the rate is no attempt: the job is put off before the claim counts one.
-    if (!deps.slots.tryTake(channel.id, sinkId)) {
-      deps.logger.debug({ deliveryId, sinkId, channel: channel.id }, 'sink has its most sends in flight: delivery waits');
-      await postpone(job, token, SLOT_WAIT_MS + Math.floor(Math.random() * SLOT_WAIT_MS));
+    const slot = deps.slots.take(channel.id, sinkId);
+    if ('retryInMs' in slot) {
+      deps.logger.debug({ deliveryId, sinkId, channel: channel.id, waitMs: slot.retryInMs }, 'sink has its most sends in flight: delivery waits');
+      return postpone(job, token, slot.retryInMs + Math.floor((Math.random() * slot.retryInMs) / 2));
     }
     try {
       const waitMs = deps.pacer.take(sinkId, await deps.rates.of(tenantId, sinkId, requestSettings(channel).ratePerSecond));
@@ -141,7 +139,7 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
       deps.rates.remember(sinkId, claimed.claim.sink.ratePerSecond);
       applyDecision((await deliver(claimed.claim, tenantId, deliveryId)).decision);
     } finally {
-      deps.slots.release(sinkId);
+      slot.release();
     }
   };
 

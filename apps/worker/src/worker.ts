@@ -75,7 +75,10 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
     store: new DeliveryStore(db, 2 * Math.max(...selected.map(lockOf)), retryPoliciesOf(config), { openAfterMs: config.TOCSIN_BREAKER_OPEN_AFTER_MS }),
     senders,
     pacer: new SinkPacer(),
-    slots: new SinkSlots((channelId) => config.TOCSIN_SINK_CONCURRENCY ?? defaultSinkConcurrency(concurrencyOf(channelById(channelId)!))),
+    slots: new SinkSlots(
+      (channelId) => config.TOCSIN_SINK_CONCURRENCY ?? defaultSinkConcurrency(concurrencyOf(channelById(channelId)!)),
+      (channelId) => senders.timeoutMs(channelById(channelId)!),
+    ),
     rates: new SinkRates(db),
     producer,
     logger,
