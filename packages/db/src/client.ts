@@ -72,9 +72,25 @@ export class Database {
     );
   }
 
-  async close(): Promise<void> {
-    await this.prisma.$disconnect();
-    if (!this.#pool.ended) await this.#pool.end();
+  /**
+   * Closes the pool, waiting at most `graceMs` for clients still checked out: after a PostgreSQL
+   * outage a client can stay checked out for good (its query never settles), and ending the
+   * pool would then wait for ever, holding up the process's shutdown. Resolves with whether the
+   * pool ended in time; its connections go with the process either way.
+   */
+  async close(graceMs = 5_000): Promise<boolean> {
+    const ending = (async () => {
+      await this.prisma.$disconnect();
+      if (!this.#pool.ended) await this.#pool.end();
+      return true;
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs).unref()));
+    try {
+      return await Promise.race([ending, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
