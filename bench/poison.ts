@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { createLogger, loadConfig } from '@tocsin/config';
 import { createTenant } from '@tocsin/api';
 import { Database } from '@tocsin/db';
-import { Producer } from '@tocsin/queue';
+import { openQueueStore, Producer, queueStoreOptionsOf } from '@tocsin/queue';
 import { Ingestor } from '../apps/api/src/ingest/service.js';
 import { SinkCache } from '../apps/api/src/sinks/cache.js';
 import type { EventInput } from '../apps/api/src/ingest/schema.js';
@@ -56,7 +56,8 @@ export async function benchPoison(): Promise<PoisonResult> {
 
   // As the api process builds it (server.ts), without HTTP in front.
   const db = new Database({ url: sys.url, role: loadConfig().TOCSIN_DB_ROLE, poolSize: 20 });
-  const producer = new Producer({ redisUrl: sys.env.REDIS_URL!, prefix: sys.env.TOCSIN_QUEUE_PREFIX! });
+  const store = openQueueStore(queueStoreOptionsOf(loadConfig(sys.env)));
+  const producer = new Producer(store);
   const logger = createLogger('silent', {}, new Writable({ write: (_c, _e, done) => done() }));
   const ingestor = new Ingestor({ db, cache: new SinkCache(5_000), producer, logger, relayGraceMs: 60_000 });
   const good = (): EventInput => ({ action: 'HONEYTOKEN_TRIPPED', severity: undefined, actor: { id: 'u1', type: 'User', name: 'bench' }, source_ip: '198.51.100.7', detail: { n: 1 } }) as EventInput;
@@ -110,6 +111,7 @@ export async function benchPoison(): Promise<PoisonResult> {
     return { alone: mean(rates.alone), withValid: mean(rates.withValid), withPoison: mean(rates.withPoison), refused, unexpected };
   } finally {
     await producer.close();
+    await store.close();
     await db.close();
     await sys.close();
   }

@@ -3,8 +3,10 @@ import { WorkerProcesses, untilLogged, type WorkerProcess } from '../support/wor
 import { eventually, startSystem, type System } from '../support/system.js';
 import { ACTION, account, record, webhookSink } from './harness.js';
 
-/** Scenario 1: kill -9 of the worker process 3 times during 5,000 webhook deliveries. */
-const TOTAL = 5_000;
+/**
+ * Scenario 1: kill -9 of the worker process 3 times during 5,000 webhook deliveries with the
+ * queues in Redis; 1b: the same during 500 with the queues in PostgreSQL (TOCSIN_QUEUE=postgres).
+ */
 const KILLS = 3;
 const CONCURRENCY = 50;
 
@@ -17,13 +19,16 @@ async function started(worker: WorkerProcess): Promise<void> {
   }
 }
 
-describe('chaos: worker killed with SIGKILL during 5,000 deliveries', () => {
+describe.each([
+  { kind: 'redis', TOTAL: 5_000, scenario: '1 worker kill -9 x3' },
+  { kind: 'postgres', TOTAL: 500, scenario: '1b worker kill -9 x3, queues in PostgreSQL' },
+] as const)('chaos: worker killed with SIGKILL during $TOTAL deliveries, queues in $kind', ({ kind, TOTAL, scenario }) => {
   let sys: System;
   let receiver: Receiver;
   let workers: WorkerProcesses;
   beforeAll(async () => {
     // A 1.5 s timeout gives 5 s job locks and 10 s leases: a dead worker's claims come back within seconds.
-    sys = await startSystem({ worker: false, config: { TOCSIN_HTTP_TIMEOUT_MS: 1_500 } });
+    sys = await startSystem({ worker: false, config: { TOCSIN_HTTP_TIMEOUT_MS: 1_500, TOCSIN_QUEUE: kind } });
     receiver = await startReceiver({ defaultResponse: { status: 200, delayMs: 20 } });
     workers = new WorkerProcesses(sys);
   });
@@ -67,7 +72,7 @@ describe('chaos: worker killed with SIGKILL during 5,000 deliveries', () => {
     const attempts = new Map((await sys.db.withTenant(tenantId, (tx) => tx.delivery.findMany({ select: { id: true, attempts: true } }))).map((d) => [d.id, d.attempts]));
     const unexplained = [...a.copies].filter(([id, copies]) => copies > (attempts.get(id) ?? 0)).length;
     const ok = unexplained === 0 && a.lost === 0 && a.accepted === TOTAL && a.delivered === TOTAL && a.eventsUnderTwoIds === 0 && a.duplicates <= KILLS * CONCURRENCY;
-    await record({ scenario: '1 worker kill -9 x3', accepted: a.accepted, delivered: a.unique, duplicates: a.duplicates, lost: a.lost, measured: `dup bound ${KILLS}x${CONCURRENCY} in flight`, ok });
+    await record({ scenario, accepted: a.accepted, delivered: a.unique, duplicates: a.duplicates, lost: a.lost, measured: `dup bound ${KILLS}x${CONCURRENCY} in flight`, ok });
     expect(a.states).toEqual({ delivered: TOTAL });
     expect(a.lost).toBe(0);
     expect(a.unique).toBe(TOTAL);

@@ -1,15 +1,14 @@
 import { startReceiver } from '@tocsin/channels/testing';
 import { sqlSetTenant } from '@tocsin/db';
-import { Producer } from '@tocsin/queue';
-import { eventually, queuedJobs, startSystem, type System } from '../support/system.js';
+import { eventually, queuedJobs, startSystem, TestProducer, type System } from '../support/system.js';
 
 let sys: System;
-let producer: Producer;
+let producer: TestProducer;
 
 // No worker at first: jobs stay in Redis where the test can count them.
 beforeAll(async () => {
   sys = await startSystem({ worker: false });
-  producer = new Producer({ redisUrl: sys.config.REDIS_URL, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+  producer = new TestProducer(sys.config);
 });
 afterAll(async () => {
   await producer?.close();
@@ -90,7 +89,7 @@ test('a delivery held while its sink was disabled is sent once the sink is enabl
 test("a re-sent delivery whose job Redis lost is rebuilt by the relay, under its round's job id", async () => {
   // Its own system: the worker must start only after the api's job is gone.
   const own = await startSystem({ worker: false });
-  const queue = new Producer({ redisUrl: own.config.REDIS_URL, prefix: own.config.TOCSIN_QUEUE_PREFIX });
+  const queue = new TestProducer(own.config);
   const t = await own.tenant('team');
   const receiver = await startReceiver();
   try {

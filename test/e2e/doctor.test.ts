@@ -57,11 +57,13 @@ test('a healthy system passes every check, one line each', async () => {
   expect(failures(lines)).toEqual([]);
   expect(code).toBe(0);
   for (const check of [
+    /^ok {4}database: DATABASE_URL$/,
     /^ok {4}PostgreSQL \d+.* answers at /,
     /^ok {4}migrations are current \(\d+ applied/,
     /^ok {4}role tocsin_app cannot bypass row-level security$/,
     /^ok {4}row-level security is enabled and forced on all \d+ tables$/,
     /^ok {4}connections switch to role tocsin_app$/,
+    /^ok {4}queue store: Redis \(REDIS_URL is set\)$/,
     /^ok {4}Redis answers at redis:\/\/127\.0\.0\.1:6379/,
     /^ok {4}Redis maxmemory-policy is noeviction$/,
     /^ok {4}encryption key present: TOCSIN_ENCRYPTION_KEY \(key id [0-9a-f]{12}\)$/,
@@ -70,6 +72,17 @@ test('a healthy system passes every check, one line each', async () => {
     /^ok {4}every enabled sink's destination resolves and is allowed \(1 sinks, 1 URLs\)$/,
   ]) expect(lines).toContainEqual(expect.stringMatching(check));
   expect(lines.at(-1)).toBe('doctor: no problem found');
+});
+
+test('with the queues in PostgreSQL it says so and checks their schema, which `tocsin migrate` creates', async () => {
+  const before = await doctor({ TOCSIN_QUEUE: 'postgres' });
+  expect(before.code).toBe(1);
+  expect(failures(before.lines)).toEqual([expect.stringMatching(/^FAIL  queue store: PostgreSQL \(TOCSIN_QUEUE is set\), but its schema bullmq is not readable: .*tocsin migrate/)]);
+  expect(before.lines.join('\n')).not.toContain('Redis answers');
+  await run(process.execPath, [BIN, 'migrate'], { env: { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: sys.config.DATABASE_URL, TOCSIN_QUEUE: 'postgres', LOG_LEVEL: 'silent' } });
+  const after = await doctor({ TOCSIN_QUEUE: 'postgres' });
+  expect(failures(after.lines)).toEqual([]);
+  expect(after.lines).toContainEqual(expect.stringMatching(/^ok {4}queue store: PostgreSQL, schema bullmq at version \d+ in the database \(TOCSIN_QUEUE is set\)$/));
 });
 
 test('a wrong encryption key fails, naming the sink it cannot open', async () => {
@@ -123,6 +136,6 @@ test('an unreachable database fails and the checks that need it say they were sk
   url.port = String((await OwnRedis.start().then(async (r) => (await r.stop(), r.port))));
   const { code, lines } = await doctor({ DATABASE_URL: url.toString() });
   expect(code).toBe(1);
-  expect(lines[0]).toMatch(/^FAIL  PostgreSQL does not answer at postgresql:\/\/.*ECONNREFUSED/);
+  expect(lines[1]).toMatch(/^FAIL  PostgreSQL does not answer at postgresql:\/\/.*ECONNREFUSED/);
   expect(lines).toContainEqual(expect.stringMatching(/^skip  sink secrets and destinations: not checked/));
 });

@@ -1,6 +1,5 @@
 import { startReceiver, type Receiver } from '@tocsin/channels/testing';
-import { Producer } from '@tocsin/queue';
-import { eventually, queuedJobs, startSystem, type System } from '../support/system.js';
+import { eventually, queuedJobs, startSystem, TestProducer, type System } from '../support/system.js';
 
 /**
  * Fairness between tenants on one channel queue: one tenant with 100,000 queued deliveries does not
@@ -15,13 +14,13 @@ const ACTION = 'HONEYTOKEN_TRIPPED';
 let sys: System;
 let slow: Receiver;
 let fast: Receiver;
-let producer: Producer;
+let producer: TestProducer;
 beforeAll(async () => {
   slow = await startReceiver({ defaultResponse: { status: 200, delayMs: 200 } });
   fast = await startReceiver();
   // The relay's grace is long: the backlog is the api's enqueue, measured without the relay's.
   sys = await startSystem({ config: { TOCSIN_RELAY_GRACE_MS: 600_000 } });
-  producer = new Producer({ redisUrl: sys.config.REDIS_URL, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+  producer = new TestProducer(sys.config);
 });
 afterAll(async () => {
   await producer?.close();

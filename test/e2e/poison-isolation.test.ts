@@ -5,17 +5,16 @@
  */
 import { Writable } from 'node:stream';
 import { Database } from '@tocsin/db';
-import { Producer } from '@tocsin/queue';
 import { createLogger } from '@tocsin/config';
 import { Ingestor } from '../../apps/api/src/ingest/service.js';
 import { SinkCache } from '../../apps/api/src/sinks/cache.js';
 import { ApiError } from '../../apps/api/src/errors.js';
 import type { EventInput } from '../../apps/api/src/ingest/schema.js';
-import { startSystem, type System } from '../support/system.js';
+import { startSystem, TestProducer, type System } from '../support/system.js';
 
 let sys: System;
 let db: Database;
-let producer: Producer;
+let producer: TestProducer;
 let a: { tenantId: string; token: string };
 let b: { tenantId: string; token: string };
 
@@ -24,7 +23,7 @@ beforeAll(async () => {
   a = await sys.tenant('team');
   b = await sys.tenant('team');
   db = new Database({ url: sys.config.DATABASE_URL, role: sys.config.TOCSIN_DB_ROLE, poolSize: 10 });
-  producer = new Producer({ redisUrl: sys.config.REDIS_URL, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+  producer = new TestProducer(sys.config);
 });
 afterAll(async () => {
   await producer?.close();

@@ -1,35 +1,31 @@
-import { once } from 'node:events';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { loadConfig } from '@tocsin/config';
-import { connectRedis, type RedisClient } from '@tocsin/queue';
+import { randomUUID } from 'node:crypto';
 import { testName } from '@tocsin/db/testing';
+import type { Bus } from '@tocsin/queue';
 import { SinkCache } from '../../apps/api/src/sinks/cache.js';
 import { AuthChanges, type AuthChange } from '../../apps/api/src/auth/auth-changes.js';
+import { TestStores } from '../support/stores.js';
 
 /**
- * Two deployments (two TOCSIN_QUEUE_PREFIX values) on one Redis: pub/sub channels are global to
- * a server, so without the prefix in the channel each would drop the other's caches.
+ * Two deployments (two TOCSIN_QUEUE_PREFIX values) on one queue store: pub/sub channels are
+ * global to a Redis server (to a PostgreSQL database), so without the prefix in the channel each
+ * would drop the other's caches.
  */
-const target = { url: loadConfig().REDIS_URL };
-const connections: RedisClient[] = [];
-const connect = () => {
-  const c = connectRedis(target);
-  connections.push(c);
-  return c;
-};
-afterAll(() => connections.forEach((c) => c.disconnect()));
+const stores = new TestStores();
+afterAll(() => stores.close());
+const bus = async (prefix: string) => (await stores.open(prefix)).bus;
+const subscribed = (b: Bus) => new Promise<void>((resolve) => b.onConnect(resolve));
 
 const prefixes = () => [testName('ps'), testName('ps')] as const;
 
 test('a sink invalidation is heard within its deployment and not by the other one', async () => {
   const [a, b] = prefixes();
-  const pub = connect(); // one connection publishes for both: Redis delivers its messages in order
-  const [subA, subB] = [connect(), connect()];
-  const heardA = new SinkCache(60_000, { prefix: a, sub: subA });
-  const heardB = new SinkCache(60_000, { prefix: b, sub: subB });
-  const fromA = new SinkCache(60_000, { prefix: a, pub });
-  const fromB = new SinkCache(60_000, { prefix: b, pub });
-  await Promise.all([once(subA, 'ready'), once(subB, 'ready')]);
+  const pub = await bus(a); // one connection publishes for both: it delivers its messages in order
+  const [subA, subB] = [await bus(a), await bus(b)];
+  const heardA = new SinkCache(60_000, { prefix: a, bus: subA, listen: true });
+  const heardB = new SinkCache(60_000, { prefix: b, bus: subB, listen: true });
+  const fromA = new SinkCache(60_000, { prefix: a, bus: pub, listen: false });
+  const fromB = new SinkCache(60_000, { prefix: b, bus: pub, listen: false });
+  await Promise.all([subscribed(subA), subscribed(subB)]);
 
   const tenant = randomUUID();
   const loads = { a: 0, b: 0 };
@@ -61,18 +57,16 @@ test('a sink invalidation is heard within its deployment and not by the other on
 
 test('an auth change is heard within its deployment and not by the other one', async () => {
   const [a, b] = prefixes();
-  const pub = connect();
-  const [subA, subB] = [connect(), connect()];
+  const pub = await bus(a);
+  const [subA, subB] = [await bus(a), await bus(b)];
   const heard: Record<'a' | 'b', AuthChange[]> = { a: [], b: [] };
-  new AuthChanges({ prefix: a, sub: subA }).onChange((c) => 'all' in c || heard.a.push(c));
-  new AuthChanges({ prefix: b, sub: subB }).onChange((c) => 'all' in c || heard.b.push(c));
-  await Promise.all([once(subA, 'ready'), once(subB, 'ready')]);
-  // The constructors' SUBSCRIBE goes out on ready; a PING on the same connection answers after it.
-  await Promise.all([subA.ping(), subB.ping()]).catch(() => undefined);
+  new AuthChanges({ prefix: a, bus: subA, listen: true }).onChange((c) => 'all' in c || heard.a.push(c));
+  new AuthChanges({ prefix: b, bus: subB, listen: true }).onChange((c) => 'all' in c || heard.b.push(c));
+  await Promise.all([subscribed(subA), subscribed(subB)]);
 
   const [tokenA, tokenB] = [randomUUID(), randomUUID()];
-  await new AuthChanges({ prefix: a, pub }).publish({ tokenId: tokenA });
-  await new AuthChanges({ prefix: b, pub }).publish({ tokenId: tokenB });
+  await new AuthChanges({ prefix: a, bus: pub, listen: false }).publish({ tokenId: tokenA });
+  await new AuthChanges({ prefix: b, bus: pub, listen: false }).publish({ tokenId: tokenB });
   for (let i = 0; i < 200 && (heard.a.length === 0 || heard.b.length === 0); i++) await new Promise((r) => setTimeout(r, 50));
   expect(heard).toEqual({ a: [{ tokenId: tokenA }], b: [{ tokenId: tokenB }] });
 });

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
-import { connectRedis } from '@tocsin/queue';
+import { openQueueStore, queueStoreOptionsOf } from '@tocsin/queue';
 import { SinkCache } from '../../apps/api/src/sinks/cache.js';
 import { startReceiver, type Receiver } from '@tocsin/channels/testing';
 import { OwnRedisCluster } from '../support/redis-server.js';
@@ -47,12 +47,12 @@ describe('Redis Cluster', () => {
   });
 
   test('a sink change published by one process is heard by another through cluster pub/sub', async () => {
-    const target = { url: sys.config.REDIS_URL, clusterNodes: sys.config.REDIS_CLUSTER_NODES };
-    const [pub, sub] = [connectRedis(target), connectRedis(target)];
+    const options = queueStoreOptionsOf({ ...sys.config, TOCSIN_QUEUE: 'redis' });
+    const [pub, sub] = [openQueueStore(options), openQueueStore(options)];
     try {
-      const listening = new SinkCache(60_000, { prefix: sys.config.TOCSIN_QUEUE_PREFIX, sub });
-      const publishing = new SinkCache(60_000, { prefix: sys.config.TOCSIN_QUEUE_PREFIX, pub });
-      await once(sub, 'ready');
+      const listening = new SinkCache(60_000, { prefix: sys.config.TOCSIN_QUEUE_PREFIX, bus: sub.bus, listen: true });
+      const publishing = new SinkCache(60_000, { prefix: sys.config.TOCSIN_QUEUE_PREFIX, bus: pub.bus, listen: false });
+      await new Promise<void>((resolve) => sub.bus.onConnect(resolve));
       const tenantId = randomUUID();
       let loads = 0;
       const load = async () => (loads++, []);
@@ -66,8 +66,8 @@ describe('Redis Cluster', () => {
         return loads > 1 ? true : undefined;
       }, 10_000, 'the invalidation heard');
     } finally {
-      pub.disconnect();
-      sub.disconnect();
+      await pub.close();
+      await sub.close();
     }
   });
 });

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startReceiver, type Receiver } from '@tocsin/channels/testing';
 import { sqlSetTenant } from '@tocsin/db';
-import { Producer } from '@tocsin/queue';
 import { OwnRedis } from '../support/redis-server.js';
-import { eventually, queuedJobs, startSystem, type System } from '../support/system.js';
+import { eventually, queuedJobs, startSystem, TestProducer, type System } from '../support/system.js';
 
 /** The relay rebuilds the queue from PostgreSQL: what Redis lost or a dead worker held comes back. */
 
@@ -19,13 +18,13 @@ async function webhookSink(sys: System, token: string, receiver: Receiver): Prom
 describe('jobs Redis had accepted, then lost (FLUSHALL of a private Redis)', () => {
   let redis: OwnRedis;
   let sys: System;
-  let producer: Producer;
+  let producer: TestProducer;
   let receiver: Receiver;
   beforeAll(async () => {
     redis = await OwnRedis.start();
     // No worker yet: the jobs wait in Redis, where the test can see them before it wipes them.
     sys = await startSystem({ worker: false, config: { REDIS_URL: redis.url } });
-    producer = new Producer({ redisUrl: redis.url, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+    producer = new TestProducer({ ...sys.config, REDIS_URL: redis.url });
     receiver = await startReceiver();
   });
   afterAll(async () => {

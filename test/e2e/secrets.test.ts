@@ -1,6 +1,6 @@
 import { createDecipheriv } from 'node:crypto';
 import { startReceiver } from '@tocsin/channels/testing';
-import { databaseDump, redisDump } from '../support/leaks.js';
+import { databaseDump, queueDump } from '../support/leaks.js';
 import { eventually, startSystem, type System } from '../support/system.js';
 
 /**
@@ -41,12 +41,12 @@ test('a planted sink secret appears nowhere in clear', async () => {
     const posted = await sys.request('POST', '/v1/events', token, { action: 'HONEYTOKEN_TRIPPED' });
     expect(posted.status).toBe(202);
 
-    // Read Redis while the retry is still scheduled: job data is all there is.
+    // Read the queue store while the retry is still scheduled: job data is all there is.
     const keys = await eventually(async () => {
-      const dump = await redisDump(sys.config.REDIS_URL, sys.config.TOCSIN_QUEUE_PREFIX);
+      const dump = await queueDump(sys.config);
       return dump.size > 0 ? dump : undefined;
     });
-    for (const [key, text] of keys) expectClean(`redis ${key}`, text);
+    for (const [key, text] of keys) expectClean(`queue ${key}`, text);
 
     await eventually(async () => {
       const d = await sys.db.withTenant(tenantId, (tx) => tx.delivery.findFirst({ where: { eventId: posted.body.id } }));
@@ -56,12 +56,12 @@ test('a planted sink secret appears nowhere in clear', async () => {
     expect(receiver.requests.length).toBe(2);
     expect(receiver.requests[0]!.headers['webhook-signature']).toMatch(/^v1,/);
 
-    // Again after the failure and the retry: BullMQ's event streams (read with XRANGE) now hold
-    // the failed attempt's reason and the finished job.
-    const after = await redisDump(sys.config.REDIS_URL, sys.config.TOCSIN_QUEUE_PREFIX);
-    const streams = [...after].filter(([key, text]) => key.endsWith(':events') && text.length > 2);
-    expect(streams.length).toBeGreaterThan(0);
-    for (const [key, text] of after) expectClean(`redis ${key}`, text);
+    // Again after the failure and the retry: BullMQ's events (Redis streams read with XRANGE, or
+    // PostgreSQL's bullmq.event) now hold the failed attempt's reason and the finished job.
+    const after = await queueDump(sys.config);
+    const events = [...after].filter(([key, text]) => (key.endsWith(':events') || key === 'bullmq.event') && text.length > 2);
+    expect(events.length).toBeGreaterThan(0);
+    for (const [key, text] of after) expectClean(`queue ${key}`, text);
 
     const attempts = await sys.db.withTenant(tenantId, (tx) => tx.deliveryAttempt.findMany());
     expectClean('attempt log', JSON.stringify(attempts));

@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { requestBody, startReceiver, type ReceivedRequest, type Receiver } from '@tocsin/channels/testing';
 import { channels } from '@tocsin/channels';
-import { Producer } from '@tocsin/queue';
-import { eventually, startSystem, type System } from '../support/system.js';
+import { eventually, startSystem, TestProducer, type System } from '../support/system.js';
 
 const TOKEN = '5f0c3a7e-1b2d-4c8e-9f6a-0d1e2f3a4b5c';
 const HEC_PATH = '/services/collector/event';
@@ -144,7 +143,7 @@ test('a partial 400 (invalid-event-number) fails that event alone and re-sends o
 
 test('a delivery named by two batch jobs (the api\'s and the relay\'s) is sent once: the second claim respects the lease', async () => {
   const receiver = await startReceiver({ defaultResponse: { ...SUCCESS, delayMs: 300 } });
-  const producer = new Producer({ redisUrl: sys.config.REDIS_URL, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+  const producer = new TestProducer(sys.config);
   try {
     const sinkId = await splunkSink(receiver);
     const ids = await post(200);

@@ -1,8 +1,7 @@
 import { startReceiver, type Receiver } from '@tocsin/channels/testing';
 import { createLogger } from '@tocsin/config';
-import { Producer } from '@tocsin/queue';
 import { startWorker, type RunningWorker } from '@tocsin/worker';
-import { eventually, startSystem, type System } from '../support/system.js';
+import { eventually, startSystem, TestProducer, type System } from '../support/system.js';
 
 /**
  * `tocsin worker --channels slack` runs a fleet for one channel: it takes Slack's queue and no
@@ -10,7 +9,7 @@ import { eventually, startSystem, type System } from '../support/system.js';
  */
 let sys: System;
 let receiver: Receiver;
-let producer: Producer;
+let producer: TestProducer;
 const started: RunningWorker[] = [];
 
 beforeAll(async () => {
@@ -18,7 +17,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   receiver.route('/slack', { status: 200, body: 'ok' });
   receiver.route('/hook', { status: 200 });
-  producer = new Producer({ redisUrl: sys.config.REDIS_URL, prefix: sys.config.TOCSIN_QUEUE_PREFIX });
+  producer = new TestProducer(sys.config);
 });
 afterAll(async () => {
   await Promise.all(started.map((w) => w.close()));

@@ -44,6 +44,27 @@ async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
   return [...keys];
 }
 
+/**
+ * Everything the queue store of `config` holds for it, as text per key (Redis) or per table
+ * (PostgreSQL's `bullmq` schema, whose `event` table plays the part of Redis' event streams).
+ */
+export async function queueDump(config: { TOCSIN_QUEUE?: 'redis' | 'postgres'; REDIS_URL: string; TOCSIN_QUEUE_PREFIX: string; DATABASE_URL: string }): Promise<Map<string, string>> {
+  if (config.TOCSIN_QUEUE !== 'postgres') return redisDump(config.REDIS_URL, config.TOCSIN_QUEUE_PREFIX);
+  const owner = new pg.Client({ connectionString: config.DATABASE_URL });
+  await owner.connect();
+  try {
+    const dump = new Map<string, string>();
+    const { rows: tables } = await owner.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'bullmq'");
+    for (const { name } of tables) {
+      const { rows } = await owner.query<{ row: string }>(`SELECT t::text AS row FROM bullmq."${name}" t`);
+      if (rows.length > 0) dump.set(`bullmq.${name}`, rows.map((r) => r.row).join('\n'));
+    }
+    return dump;
+  } finally {
+    await owner.end();
+  }
+}
+
 /** Every row of every table, as the database owner sees it (no RLS), as text per table. */
 export async function databaseDump(databaseUrl: string): Promise<Map<string, string>> {
   const owner = new pg.Client({ connectionString: databaseUrl });

@@ -7,6 +7,7 @@ import { startWorker, type RunningWorker } from '@tocsin/worker';
 import { Database, SecretBox } from '@tocsin/db';
 import { createTestDatabase, testName, type TestDatabase } from '@tocsin/db/testing';
 import { createLogger, loadConfig, type Config } from '@tocsin/config';
+import { openQueueStore, Producer, queueStoreOptionsOf } from '@tocsin/queue';
 
 /** Everything a test needs from one running Tocsin: own database, own queue prefix, own port. */
 export interface System {
@@ -123,6 +124,18 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       }
     },
   };
+}
+
+/** A producer on `config`'s queue store, for a test that adds or inspects jobs itself; its close closes the store too. */
+export class TestProducer extends Producer {
+  constructor(config: Config) {
+    super(openQueueStore(queueStoreOptionsOf(config)));
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.store.close();
+  }
 }
 
 /** Jobs of a queue waiting for a worker: on the plain wait list or prioritized (see FairShare). */

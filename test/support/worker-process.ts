@@ -31,6 +31,7 @@ export class WorkerProcesses {
         NODE_ENV: 'test',
         DATABASE_URL: c.DATABASE_URL,
         REDIS_URL: c.REDIS_URL,
+        ...(c.TOCSIN_QUEUE ? { TOCSIN_QUEUE: c.TOCSIN_QUEUE } : {}),
         ...(c.REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: c.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`).join(',') } : {}),
         TOCSIN_QUEUE_PREFIX: c.TOCSIN_QUEUE_PREFIX,
         TOCSIN_ENCRYPTION_KEY: this.sys.encryptionKey,

@@ -66,7 +66,7 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   app.use(metricsRouter(deps)); // counts and logs every answer; GET /metrics, outside the api's authentication (metricsAccess in @tocsin/config)
-  app.use(healthRouter(deps.db, deps.producer.connection));
+  app.use(healthRouter(deps.db, deps.producer.store));
   // The console (/console, its session at /console/session) and the queue dashboard: not API operations, so before the route gate.
   app.use(consoleSessionRouter(deps.db));
   app.use(consoleStatic());

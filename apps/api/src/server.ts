@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { once } from 'node:events';
 import { createEgressPolicy, SenderCache } from '@tocsin/channels';
 import { Database, SecretBox } from '@tocsin/db';
-import { checkEvictionPolicy, connectRedis, Producer } from '@tocsin/queue';
+import { openQueueStore, Producer, queueStoreOptionsOf } from '@tocsin/queue';
 import { channelSettingsOf, type Config, type Logger } from '@tocsin/config';
 import { createApp } from './app.js';
 import { createJwtVerifier, jwtSettingsFrom } from './auth/jwt.js';
@@ -20,21 +20,21 @@ export interface RunningApi {
 export async function startApi(config: Config, box: SecretBox, logger: Logger): Promise<RunningApi> {
   const jwtSettings = jwtSettingsFrom(config); // a bad JWT setup stops start-up before anything connects
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: 20 });
-  const target = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
-  const producer = new Producer({ redisUrl: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, prefix: config.TOCSIN_QUEUE_PREFIX });
-  const pubsub = { pub: connectRedis(target, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), sub: connectRedis(target) };
-  pubsub.pub.on('error', () => undefined);
-  pubsub.sub.on('error', () => undefined);
-  const bus = { prefix: config.TOCSIN_QUEUE_PREFIX, ...pubsub };
+  // Errors of the store's connections surface as failed enqueues (the relay catches up) and in /readyz.
+  const store = openQueueStore({ ...queueStoreOptionsOf(config), onError: () => undefined });
+  const producer = new Producer(store);
+  const bus = { prefix: config.TOCSIN_QUEUE_PREFIX, bus: store.bus, listen: true };
   const cache = new SinkCache(5_000, bus);
   const authChanges = new AuthChanges(bus);
-  try {
-    await checkEvictionPolicy(producer.connection, logger, { require: config.TOCSIN_REDIS_REQUIRE_NOEVICTION });
-  } catch (err) {
+  const release = async () => {
     await producer.close();
-    pubsub.pub.disconnect();
-    pubsub.sub.disconnect();
+    await store.close({ force: true });
     await db.close();
+  };
+  try {
+    await store.prepare(logger, { requireNoEviction: config.TOCSIN_REDIS_REQUIRE_NOEVICTION });
+  } catch (err) {
+    await release();
     throw err;
   }
   const app = createApp({
@@ -52,12 +52,6 @@ export async function startApi(config: Config, box: SecretBox, logger: Logger): 
     eventsSettleMs: config.TOCSIN_EVENTS_SETTLE_MS,
     metricsToken: config.TOCSIN_METRICS_TOKEN,
   });
-  const release = async () => {
-    await producer.close();
-    pubsub.pub.disconnect();
-    pubsub.sub.disconnect();
-    await db.close();
-  };
   const server = app.listen(config.PORT, config.HOST);
   try {
     await once(server, 'listening');
@@ -68,7 +62,7 @@ export async function startApi(config: Config, box: SecretBox, logger: Logger): 
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ host: config.HOST, port, url: `http://${urlHost(config.HOST)}:${port}` }, 'api listening');
+  logger.info({ host: config.HOST, port, url: `http://${urlHost(config.HOST)}:${port}`, queue: store.kind }, 'api listening');
   return {
     server,
     port,

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Database, SecretBox, keyId } from '@tocsin/db';
 import { createLogger, loadConfig, type Config, type Logger } from '@tocsin/config';
+import { databaseOf } from './services.js';
 
 export const DEV_KEY_FILE = '.tocsin/dev-encryption-key';
 
@@ -41,8 +42,10 @@ export interface Runtime {
   logger: Logger;
 }
 
+/** The configuration, with the database `tocsin start` would use when DATABASE_URL is not set (see databaseOf). */
 export function runtime(bindings: Record<string, unknown>): Runtime {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  const config = { ...loaded, DATABASE_URL: databaseOf(loaded).url };
   return { config, logger: createLogger(config.LOG_LEVEL, bindings) };
 }
 

@@ -1,7 +1,7 @@
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import { channelById, channels, requestSettings, SenderCache, type AnyChannel } from '@tocsin/channels';
 import { Database, type SecretBox } from '@tocsin/db';
-import { checkEvictionPolicy, connectRedis, Producer, queueName, sinksChangedChannel } from '@tocsin/queue';
+import { openQueueStore, Producer, queueName, queueStoreOptionsOf, sinksChangedChannel } from '@tocsin/queue';
 import { channelSettingsOf, type Config, type Logger } from '@tocsin/config';
 import { backoffStrategy } from './bullmq-outcome.js';
 import { DeliveryStore } from './deliveries.js';
@@ -65,7 +65,11 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   const concurrencyOf = (channel: AnyChannel) => config.TOCSIN_WORKER_CONCURRENCY ?? requestSettings(channel).concurrency;
   const totalConcurrency = selected.reduce((sum, channel) => sum + concurrencyOf(channel), 0);
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: Math.min(50, totalConcurrency + 2) });
-  const producer = new Producer({ redisUrl: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, prefix: config.TOCSIN_QUEUE_PREFIX });
+  const store = openQueueStore({
+    ...queueStoreOptionsOf(config),
+    onError: (err) => logger.warn({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'queue store connection error'),
+  });
+  const producer = new Producer(store);
   const senders = new SenderCache({ cipher: box, egressAllow: config.TOCSIN_EGRESS_ALLOW, settings: channelSettingsOf(config), timeoutMs: config.TOCSIN_HTTP_TIMEOUT_MS });
   const lockOf = (channel: AnyChannel) => Math.max(5_000, 3 * senders.timeoutMs(channel) + (channel.batch?.maxWaitMs ?? 0));
   const metrics = createWorkerMetrics();
@@ -83,25 +87,21 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
     producer,
     logger,
     sinksChanged: (tenantId: string) => {
-      producer.connection.publish(sinksChangedChannel(config.TOCSIN_QUEUE_PREFIX), tenantId).catch((err: unknown) => {
+      store.bus.publish(sinksChangedChannel(config.TOCSIN_QUEUE_PREFIX), tenantId).catch((err: unknown) => {
         logger.warn({ err: { code: (err as { code?: string }).code }, tenantId }, 'sink change not announced; the api caches expire within 5 s');
       });
     },
     relayGraceMs: config.TOCSIN_RELAY_GRACE_MS,
   };
-  // Workers block on Redis: maxRetriesPerRequest must be null or a blip kills them for good.
-  // BullMQ duplicates this connection (a Cluster too) for its blocking reads.
-  const connection = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, { maxRetriesPerRequest: null });
-  connection.on('error', (err) => logger.warn({ err: { code: (err as { code?: string }).code } }, 'worker redis error'));
   let metricsServer: MetricsServer | undefined;
   const release = async () => {
     await metricsServer?.close();
-    connection.disconnect();
     await producer.close();
+    await store.close({ force: true });
     await db.close();
   };
   try {
-    await checkEvictionPolicy(connection, logger, { require: config.TOCSIN_REDIS_REQUIRE_NOEVICTION });
+    await store.prepare(logger, { requireNoEviction: config.TOCSIN_REDIS_REQUIRE_NOEVICTION });
   } catch (err) {
     await release();
     throw err;
@@ -115,9 +115,7 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   const processors = selected.map((channel) => createProcessor(channel, deps));
   const workers = selected.map((channel, i) => {
     const lockDuration = lockOf(channel);
-    const worker = new Worker(queueName(channel.id), processors[i]!, {
-      connection,
-      prefix: config.TOCSIN_QUEUE_PREFIX,
+    const worker = store.worker(queueName(channel.id), processors[i]!, {
       concurrency: concurrencyOf(channel),
       lockDuration,
       stalledInterval: lockDuration,
@@ -132,7 +130,7 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   await relay.start();
   const retention = new Retention(db, logger, { intervalMs: config.TOCSIN_RETENTION_INTERVAL_MS });
   retention.start();
-  logger.info({ channels: Object.fromEntries(selected.map((c) => [c.id, { concurrency: concurrencyOf(c) }])) }, 'worker started');
+  logger.info({ queue: store.kind, channels: Object.fromEntries(selected.map((c) => [c.id, { concurrency: concurrencyOf(c) }])) }, 'worker started');
   return {
     workers,
     relay,

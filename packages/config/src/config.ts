@@ -38,12 +38,20 @@ const cidrList = z
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    /** @defaultValue postgresql://postgres@127.0.0.1:5432/tocsin */
+    /** @defaultValue postgresql://postgres@127.0.0.1:<TOCSIN_LOCAL_POSTGRES_PORT>/tocsin */
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/tocsin'),
     /** The role the api and workers SET at connect: it cannot bypass row-level security. */
     TOCSIN_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('tocsin_app'),
-    /** @defaultValue redis://127.0.0.1:6379 */
+    /** @defaultValue redis://127.0.0.1:<TOCSIN_LOCAL_REDIS_PORT> */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    /**
+     * The port on 127.0.0.1 of the default addresses: where a PostgreSQL is looked for when
+     * DATABASE_URL is not set (and where `tocsin start` runs an embedded one if nothing answers).
+     * @defaultValue 5432
+     */
+    TOCSIN_LOCAL_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+    /** The port on 127.0.0.1 where a Redis is looked for when REDIS_URL is not set. @defaultValue 6379 */
+    TOCSIN_LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6379),
     /**
      * Redis Cluster seed nodes, `host:port` comma separated: set, every Redis connection is a
      * cluster client (the rest of the cluster is discovered), and REDIS_URL gives only the user,
@@ -52,6 +60,13 @@ const schema = z
     REDIS_CLUSTER_NODES: clusterNodes.optional(),
     /** Refuse to start when Redis' maxmemory-policy is not noeviction (otherwise it is logged as an error). @defaultValue false */
     TOCSIN_REDIS_REQUIRE_NOEVICTION: z.stringbool().default(false),
+    /**
+     * Where the delivery queues live: `redis` (REDIS_URL), or `postgres`, in the `bullmq` schema of
+     * DATABASE_URL's database, with no Redis at all. Unset, `tocsin start` picks `redis` when
+     * REDIS_URL is set or a Redis answers at its default address, else `postgres`, and logs which
+     * (see resolveQueueKind); a process started alone uses `redis`. Set it in production.
+     */
+    TOCSIN_QUEUE: z.enum(['redis', 'postgres']).optional(),
     /** BullMQ key prefix. Queue names carry a hash tag, so Redis Cluster keeps each queue in one slot. */
     TOCSIN_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tocsin'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -182,9 +197,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** DATABASE_URL and REDIS_URL when not given: loopback, on the local ports (an invalid port is reported by the schema). */
+function defaultAddresses(env: Record<string, string | undefined>): Record<string, string> {
+  const port = (value: string | undefined, fallback: number) => (value && /^\d{1,5}$/.test(value) ? value : String(fallback));
+  return {
+    DATABASE_URL: `postgresql://postgres@127.0.0.1:${port(env.TOCSIN_LOCAL_POSTGRES_PORT, 5432)}/tocsin`,
+    REDIS_URL: `redis://127.0.0.1:${port(env.TOCSIN_LOCAL_REDIS_PORT, 6379)}`,
+  };
+}
+
+const definedOnly = (env: Record<string, string | undefined>) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+
 /** Parses the environment once. A bad value throws a ConfigError naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse({ ...defaultAddresses(env), ...definedOnly(env) });
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }

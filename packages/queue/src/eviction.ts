@@ -1,5 +1,5 @@
 import type { RedisClient } from './connection.js';
-import { serversOf } from './connection.js';
+import { serversOf, untilReady, withTimeout } from './connection.js';
 
 /** What the check logs through: the shape of a pino logger's methods it uses. */
 export interface CheckLogger {
@@ -50,19 +50,4 @@ export async function checkEvictionPolicy(client: RedisClient, logger: CheckLogg
   const error = new EvictionPolicyError(wrong);
   if (options.require) throw error;
   logger.error({ maxmemoryPolicy: wrong, expected: 'noeviction', code: error.code }, `${error.message}; TOCSIN_REDIS_REQUIRE_NOEVICTION=true refuses to start instead`);
-}
-
-/** A cluster knows its masters only once ready; a connection without offline queue refuses commands before. */
-function untilReady(client: RedisClient): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => client.once('ready', () => resolve()));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

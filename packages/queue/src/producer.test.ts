@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { channels } from '@tocsin/channels';
 import { batchJobDataSchema, jobDataSchema, type DueDelivery } from './job.js';
 import { Producer } from './producer.js';
+import { openQueueStore } from './store.js';
 import { testName } from '@tocsin/db/testing';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -10,10 +11,11 @@ const prefix = testName('tq');
 let producer: Producer;
 
 beforeAll(() => {
-  producer = new Producer({ redisUrl: REDIS_URL, prefix });
+  producer = new Producer(openQueueStore({ kind: 'redis', prefix, redis: { url: REDIS_URL }, databaseUrl: '' }));
 });
 afterAll(async () => {
   await producer.close();
+  await producer.store.close();
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);

@@ -1,43 +1,31 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { channelById } from '@tocsin/channels';
-import { connectRedis, type RedisClient } from './connection.js';
+import type { QueueStore } from './store.js';
 import { FairShare } from './fair-share.js';
 import { queueName } from './names.js';
 import { singleJobId, type BatchJobData, type DueDelivery, type JobData } from './job.js';
 
-export interface ProducerOptions {
-  redisUrl: string;
-  /** Redis Cluster seed nodes; with them `redisUrl` gives only credentials and TLS (see connectRedis). */
-  clusterNodes?: readonly { host: string; port: number }[];
-  prefix: string;
-}
+/** Out of reach, and still a PostgreSQL integer: BullMQ's PostgreSQL backend stores attempts as one. */
+const MAX_ATTEMPTS = 2 ** 31 - 1;
 
 /**
- * Adds delivery jobs to their channel's queue. Built to fail fast: no offline queue and one retry
- * per command, so a Redis outage costs the caller an error, never a hang. Callers treat failure as
- * "the relay will do it" — PostgreSQL already holds the delivery.
+ * Adds delivery jobs to their channel's queue, on whichever store runs the queues. The store fails
+ * fast, so an outage costs the caller an error, never a hang. Callers treat failure as "the relay
+ * will do it": PostgreSQL already holds the delivery.
  */
 export class Producer {
-  readonly connection: RedisClient;
   readonly #queues = new Map<string, Queue>();
   readonly #jobOptions: JobsOptions;
   /** Job priorities by each tenant's recent volume, so a backlog of one never delays another. */
   readonly #shares = new FairShare();
 
-  constructor(readonly options: ProducerOptions) {
-    this.connection = connectRedis({ url: options.redisUrl, clusterNodes: options.clusterNodes }, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      lazyConnect: false,
-    });
-    this.connection.on('error', () => undefined); // reported through failed enqueues, not crashes
+  constructor(readonly store: QueueStore) {
     this.#jobOptions = {
       // Finality is decided from PostgreSQL's attempt count (a job rebuilt by the relay starts
       // BullMQ's count afresh). BullMQ must never fail a job on its own: a failed job keeps its id,
       // and the relay could not enqueue that delivery again. So its limit is out of reach; an
       // infrastructure error (database down) simply retries with the default backoff.
-      attempts: Number.MAX_SAFE_INTEGER,
+      attempts: MAX_ATTEMPTS,
       backoff: { type: 'tocsin' },
       // PostgreSQL is the record; Redis keeps a window of finished jobs for the dashboard.
       removeOnComplete: { count: 1000 },
@@ -48,7 +36,7 @@ export class Producer {
   queue(channelId: string): Queue {
     let q = this.#queues.get(channelId);
     if (!q) {
-      q = new Queue(queueName(channelId), { connection: this.connection, prefix: this.options.prefix });
+      q = this.store.queue(queueName(channelId));
       q.on('error', () => undefined);
       this.#queues.set(channelId, q);
     }
@@ -85,11 +73,9 @@ export class Producer {
 
   async #dropFinished(channelId: string, ids: string[]): Promise<void> {
     const queue = this.queue(channelId);
-    // One pipeline per queue: its keys share a hash tag, so a cluster serves it from one slot.
-    const pipeline = this.connection.pipeline();
-    for (const id of ids) pipeline.zscore(queue.keys.completed!, id).zscore(queue.keys.failed!, id);
-    const scores = (await pipeline.exec()) ?? [];
-    const finished = ids.filter((_, i) => scores[2 * i]?.[1] != null || scores[2 * i + 1]?.[1] != null);
+    // Sent together: Redis pipelines them on one connection, PostgreSQL spreads them over the pool.
+    const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+    const finished = ids.filter((_, i) => states[i] === 'completed' || states[i] === 'failed');
     await Promise.all(finished.map((id) => queue.remove(id)));
   }
 
@@ -113,9 +99,9 @@ export class Producer {
     return jobs;
   }
 
+  /** Closes its queues; the store is its owner's to close. */
   async close(): Promise<void> {
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
-    this.connection.disconnect();
   }
 }
 

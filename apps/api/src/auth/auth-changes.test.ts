@@ -1,25 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { Redis } from 'ioredis';
-import { loadConfig } from '@tocsin/config';
 import { testName } from '@tocsin/db/testing';
+import { TestStores } from '../../../../test/support/stores.js';
 import { AuthChanges, authChangedChannel, type AuthChange } from './auth-changes.js';
 
-const url = loadConfig().REDIS_URL;
-const prefix = testName('ac');
-const channel = authChangedChannel(prefix);
-const connections: Redis[] = [];
-const redis = () => {
-  const r = new Redis(url);
-  connections.push(r);
-  return r;
-};
-afterAll(() => connections.forEach((c) => c.disconnect()));
+const stores = new TestStores();
+afterAll(() => stores.close());
 
 test('a change published in one process reaches the others; foreign or malformed messages are ignored', async () => {
-  const sub = redis();
+  const prefix = testName('ac');
+  const channel = authChangedChannel(prefix);
+  const [theirs, ours] = [await stores.open(prefix), await stores.open(prefix)];
   const heard: AuthChange[] = [];
-  const other = new AuthChanges({ prefix, sub });
+  const other = new AuthChanges({ prefix, bus: theirs.bus, listen: true });
+  const connected = new Promise<void>((resolve) => other.onChange((c) => ('all' in c ? resolve() : undefined)));
   const bothHeard = new Promise<void>((resolve) =>
     other.onChange((c) => {
       if ('all' in c) return; // the connect itself: drop everything
@@ -27,17 +20,15 @@ test('a change published in one process reaches the others; foreign or malformed
       if (heard.length === 2) resolve();
     }),
   );
-  await once(sub, 'ready');
-  await sub.subscribe(channel); // the constructor's subscription is in by the time this answers
+  await connected; // subscribed
 
-  const pub = redis();
   const tokenId = randomUUID();
   const tenantId = randomUUID();
-  await pub.publish(channel, 'not json');
-  await pub.publish(channel, JSON.stringify({ token_id: 'not-a-uuid' }));
-  await pub.publish(channel, JSON.stringify({ tenant_id: tenantId, extra: true }));
+  await ours.bus.publish(channel, 'not json');
+  await ours.bus.publish(channel, JSON.stringify({ token_id: 'not-a-uuid' }));
+  await ours.bus.publish(channel, JSON.stringify({ tenant_id: tenantId, extra: true }));
   const here: AuthChange[] = [];
-  const mine = new AuthChanges({ prefix, pub });
+  const mine = new AuthChanges({ prefix, bus: ours.bus, listen: false });
   mine.onChange((c) => here.push(c));
   await mine.publish({ tokenId });
   await mine.publish({ tenantId });

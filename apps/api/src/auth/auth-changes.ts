@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RedisClient } from '@tocsin/queue';
+import type { Bus } from '@tocsin/queue';
 
 /**
  * What changed about who may call: one API token (revoked), or a whole tenant (its plan). `all`
@@ -12,22 +12,23 @@ export const authChangedChannel = (prefix: string) => `${prefix}:auth-changed`;
 
 export interface AuthBus {
   prefix: string;
-  pub?: RedisClient;
-  sub?: RedisClient;
+  bus: Bus;
+  /** Hear other processes' changes (an api process); a one-shot command only tells them. */
+  listen: boolean;
 }
 
 const message = z.union([z.strictObject({ token_id: z.uuid() }), z.strictObject({ tenant_id: z.uuid() })]);
 
 /**
  * Tells every api process that cached credentials are stale: a change is handled here at once
- * and published on a Redis channel that every other api process (and the CLI) shares. Redis
- * pub/sub keeps no backlog, so whenever the subscriber (re)connects this process drops everything
- * it cached; while Redis is down, the caches' own TTL bounds how stale they can be.
+ * and published on the queue store's bus, which every other api process (and the CLI) shares.
+ * The bus keeps no backlog, so whenever the subscriber (re)connects this process drops everything
+ * it cached; while the store is down, the caches' own TTL bounds how stale they can be.
  */
 export class AuthChanges {
   readonly #listeners = new Set<(change: AuthChange) => void>();
 
-  readonly #pub?: RedisClient;
+  readonly #bus?: Bus;
   readonly #channel?: string;
 
   /** Without a bus, changes are handled in this process only. */
@@ -35,28 +36,25 @@ export class AuthChanges {
     if (!bus) return;
     const channel = authChangedChannel(bus.prefix);
     this.#channel = channel;
-    this.#pub = bus.pub;
-    const sub = bus.sub;
-    if (!sub) return;
-    sub.subscribe(channel).catch(() => undefined);
-    sub.on('message', (from: string, raw: string) => {
-      if (from !== channel) return;
+    this.#bus = bus.bus;
+    if (!bus.listen) return;
+    bus.bus.subscribe(channel, (raw) => {
       const change = parse(raw);
       if (change) this.#emit(change);
     });
     // (Re)connected: whatever was published while this process could not hear it is lost.
-    sub.on('ready', () => this.#emit({ all: true }));
+    bus.bus.onConnect(() => this.#emit({ all: true }));
   }
 
   onChange(listener: (change: AuthChange) => void): void {
     this.#listeners.add(listener);
   }
 
-  /** Drops what this process cached, then tells the others. Resolves when Redis took the message (or refused it). */
+  /** Drops what this process cached, then tells the others. Resolves when the store took the message (or refused it). */
   async publish(change: { tokenId: string } | { tenantId: string }): Promise<void> {
     this.#emit(change);
     const body = 'tokenId' in change ? { token_id: change.tokenId } : { tenant_id: change.tenantId };
-    if (this.#channel) await this.#pub?.publish(this.#channel, JSON.stringify(body)).catch(() => undefined);
+    if (this.#channel) await this.#bus?.publish(this.#channel, JSON.stringify(body)).catch(() => undefined);
   }
 
   #emit(change: AuthChange): void {

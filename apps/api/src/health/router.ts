@@ -1,22 +1,12 @@
 import { Router } from 'express';
 import type { Database } from '@tocsin/db';
-import type { RedisClient } from '@tocsin/queue';
+import type { QueueStore } from '@tocsin/queue';
 
 /**
- * Redis answers: PING for one server; for a cluster, CLUSTER INFO must say the cluster is up
- * (a cluster with an unserved slot answers PING but refuses that slot's queues).
+ * Liveness says the process serves HTTP; readiness says PostgreSQL and the queue store answer:
+ * `checks.redis`, or `checks.queue` when the queues live in PostgreSQL (their own pool).
  */
-async function redisAnswers(redis: RedisClient): Promise<void> {
-  if (!redis.isCluster) {
-    await redis.ping();
-    return;
-  }
-  const info = await redis.cluster('INFO');
-  if (!/^cluster_state:ok/m.test(String(info))) throw new Error('cluster state is not ok');
-}
-
-/** Liveness says the process serves HTTP; readiness says PostgreSQL and Redis answer. */
-export function healthRouter(db: Database, redis: RedisClient): Router {
+export function healthRouter(db: Database, store: QueueStore): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -30,9 +20,9 @@ export function healthRouter(db: Database, redis: RedisClient): Router {
         return 'unavailable';
       }
     };
-    const [postgres, redisState] = await Promise.all([check(() => db.prisma.$queryRaw`SELECT 1`), check(() => redisAnswers(redis))]);
-    const ready = postgres === 'ok' && redisState === 'ok';
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { postgres, redis: redisState } });
+    const [postgres, queue] = await Promise.all([check(() => db.prisma.$queryRaw`SELECT 1`), check(() => store.ping())]);
+    const ready = postgres === 'ok' && queue === 'ok';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { postgres, [store.kind === 'redis' ? 'redis' : 'queue']: queue } });
   });
   return router;
 }

@@ -1,4 +1,4 @@
-import { sinksChangedChannel, type RedisClient } from '@tocsin/queue';
+import { sinksChangedChannel, type Bus } from '@tocsin/queue';
 import { TtlCache } from '../ttl-cache.js';
 
 export interface SinkRow {
@@ -10,22 +10,23 @@ export interface SinkRow {
   forwardDebug: boolean;
 }
 
-/** Where invalidations go and come from: publish on `pub`, listen on `sub`, on the prefix's channel. */
+/** Where invalidations go and come from: the prefix's channel on the queue store's bus. */
 export interface CacheBus {
   prefix: string;
-  pub?: RedisClient;
-  sub?: RedisClient;
+  bus: Bus;
+  /** Hear other processes' changes (an api process); a one-shot command only tells them. */
+  listen: boolean;
 }
 
 /**
  * Each tenant's enabled sinks, for matching at ingest. Entries expire after `ttlMs` and are
- * dropped at once on change, here and (through Redis pub/sub) in every other api process. If
- * Redis is down, the TTL bounds how stale another process can be.
+ * dropped at once on change, here and (through the queue store's pub/sub) in every other api
+ * process. If the store is down, the TTL bounds how stale another process can be.
  */
 export class SinkCache {
   readonly #entries: TtlCache<string, SinkRow[]>;
 
-  readonly #pub?: RedisClient;
+  readonly #bus?: Bus;
   readonly #channel?: string;
 
   constructor(ttlMs: number, bus?: CacheBus) {
@@ -33,13 +34,8 @@ export class SinkCache {
     if (!bus) return;
     const channel = sinksChangedChannel(bus.prefix);
     this.#channel = channel;
-    this.#pub = bus.pub;
-    if (bus.sub) {
-      bus.sub.subscribe(channel).catch(() => undefined);
-      bus.sub.on('message', (from: string, tenantId: string) => {
-        if (from === channel) this.#entries.delete(tenantId);
-      });
-    }
+    this.#bus = bus.bus;
+    if (bus.listen) bus.bus.subscribe(channel, (tenantId) => this.#entries.delete(tenantId));
   }
 
   /** The tenant's enabled sinks, from the cache or from `load` (run inside the caller's transaction). */
@@ -49,6 +45,6 @@ export class SinkCache {
 
   invalidate(tenantId: string): void {
     this.#entries.delete(tenantId);
-    if (this.#channel) this.#pub?.publish(this.#channel, tenantId).catch(() => undefined);
+    if (this.#channel) this.#bus?.publish(this.#channel, tenantId).catch(() => undefined);
   }
 }

@@ -1,7 +1,8 @@
 import { runtime } from '../runtime.js';
-import { formatResult, type CheckResult } from '../doctor/check.js';
+import { formatResult, ok, type CheckResult } from '../doctor/check.js';
 import { databaseChecks } from '../doctor/database.js';
-import { redisChecks } from '../doctor/redis.js';
+import { queueChecks } from '../doctor/queue.js';
+import { databaseOf } from '../services.js';
 import { sinkChecks } from '../doctor/sinks.js';
 
 /**
@@ -15,9 +16,11 @@ export async function doctorCommand(): Promise<number> {
     for (const r of more) process.stdout.write(`${formatResult(r)}\n`);
     results.push(...more);
   };
+  const choice = databaseOf(config);
+  print([ok(`database: ${choice.source === 'embedded' ? 'the embedded PostgreSQL in .tocsin/postgres (run by `tocsin start`)' : choice.source === 'DATABASE_URL' ? 'DATABASE_URL' : 'the default address (DATABASE_URL is not set)'}`)]);
   const database = await databaseChecks(config);
   print(database.results);
-  print(await redisChecks(config));
+  print(await queueChecks(config));
   print(await sinkChecks(config, database.reachable));
   const failed = results.filter((r) => r.status === 'fail').length;
   process.stdout.write(failed === 0 ? 'doctor: no problem found\n' : `doctor: ${failed} problem(s) found\n`);

@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util';
 import { startApi } from '@tocsin/api';
 import { startWorker } from '@tocsin/worker';
 import { migrate } from '@tocsin/db';
+import type { Logger } from '@tocsin/config';
+import { startServices, type Services } from '../services.js';
+import { prepareQueueStore } from './migrate.js';
 import { runtime, secretBoxFor } from '../runtime.js';
 import { untilStopped } from '../lifecycle.js';
 
@@ -54,7 +57,7 @@ function exitSoon(code: number): void {
 const BIN = fileURLToPath(new URL('../../bin/tocsin.js', import.meta.url));
 
 /**
- * Migrates, then runs the api and the workers as child processes of this one. If either exits,
+ * Decides what it runs on (see startServices), migrates, then runs the api and the workers as child processes of this one. If either exits,
  * the other is stopped and start exits non-zero, so a supervisor restarts the whole tree.
  *
  * This process is the only one that signals the children: they run in their own process group
@@ -64,11 +67,21 @@ const BIN = fileURLToPath(new URL('../../bin/tocsin.js', import.meta.url));
  * parent goes away (see lifecycle.ts), which covers `npm start` being sent SIGTERM.
  */
 export async function startCommand(): Promise<number> {
-  const { config, logger } = runtime({ process: 'start' });
-  secretBoxFor(config, logger); // create the development key once, before the children race for it
+  const { config: loaded, logger } = runtime({ process: 'start' });
+  secretBoxFor(loaded, logger); // create the development key once, before the children race for it
+  const services = await startServices(loaded, logger);
+  try {
+    return await superviseChildren(services, logger);
+  } finally {
+    await services.stop();
+  }
+}
+
+async function superviseChildren({ config, env }: Services, logger: Logger): Promise<number> {
   const applied = await migrate(config.DATABASE_URL);
   logger.info({ applied }, applied.length ? `migrations applied: ${applied.join(', ')}` : 'database is up to date: no migration to apply');
-  const children = ['api', 'worker'].map((cmd) => fork(BIN, [cmd], { stdio: 'inherit', detached: true }));
+  await prepareQueueStore(config, logger);
+  const children = ['api', 'worker'].map((cmd) => fork(BIN, [cmd], { stdio: 'inherit', detached: true, env: { ...process.env, ...env } }));
   logger.info({ pids: Object.fromEntries(children.map((c, i) => [i === 0 ? 'api' : 'worker', c.pid])) }, 'started the api and the workers');
   const stopChildren = () => {
     for (const child of children) if (running(child)) child.kill('SIGTERM');

@@ -1,4 +1,4 @@
-import { connectRedis, evictionPolicies } from '@tocsin/queue';
+import { connectRedis, evictionPolicies, withTimeout } from '@tocsin/queue';
 import type { Config } from '@tocsin/config';
 import { fail, ok, reasonOf, withoutPassword, type CheckResult } from './check.js';
 
@@ -35,12 +35,4 @@ export async function redisChecks(config: Config): Promise<CheckResult[]> {
   } finally {
     client.disconnect();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
