@@ -11,8 +11,8 @@ import { benchSystem } from './lib/system.js';
 const CONCURRENCY = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 
-export async function benchIngest(): Promise<{ bare: number; tocsin: number }> {
-  const sys = await benchSystem();
+export async function benchIngest(queue: 'redis' | 'postgres' = 'redis'): Promise<{ bare: number; tocsin: number }> {
+  const sys = await benchSystem(queue);
   try {
     const bare = await startChild(TSX, [new URL('./lib/bare-express.ts', import.meta.url).pathname]);
     const api = await startChild(process.execPath, [BIN, 'api'], { ...sys.env, PORT: '0', LOG_LEVEL: 'info' }, /"port":(\d+)[^\n]*api listening/);

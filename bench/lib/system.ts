@@ -6,8 +6,8 @@ import { Database } from '@tocsin/db';
 import { createTestDatabase } from '@tocsin/db/testing';
 import { loadConfig } from '@tocsin/config';
 
-/** A fresh database, queue prefix and tenant for one benchmark, and the env to run tocsin with. */
-export async function benchSystem() {
+/** A fresh database, queue prefix and tenant for one benchmark, and the env to run tocsin with, its queues on `queue`. */
+export async function benchSystem(queue: 'redis' | 'postgres' = 'redis') {
   const base = loadConfig();
   const testDb = await createTestDatabase(base.DATABASE_URL);
   const prefix = `bench${randomBytes(4).toString('hex')}`;
@@ -16,6 +16,7 @@ export async function benchSystem() {
   const env: Record<string, string | undefined> = {
     DATABASE_URL: testDb.url,
     REDIS_URL: base.REDIS_URL,
+    TOCSIN_QUEUE: queue,
     TOCSIN_QUEUE_PREFIX: prefix,
     TOCSIN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     TOCSIN_EGRESS_ALLOW: '127.0.0.0/8',

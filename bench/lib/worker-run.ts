@@ -21,7 +21,7 @@ export async function measureWorker(sys: BenchSystem, run: WorkerRun): Promise<n
   try {
     const base = `http://127.0.0.1:${api.port}`;
     const headers = { authorization: `Bearer ${sys.token}`, 'content-type': 'application/json' };
-    const sink = await fetch(`${base}/v1/event_sink`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench', event_sink_args: run.sinkArgs }) });
+    const sink = await fetch(`${base}/v1/event_sink`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench', event_sink_args: run.sinkArgs, events: ['HONEYTOKEN_TRIPPED'] }) }); // not `*`: its own EVENT_SINK_CREATED may reach it too
     if (sink.status !== 201) throw new Error(`sink: ${sink.status} ${await sink.text()}`);
     for (let i = 0; i < run.count; i += 1000) {
       const events = Array.from({ length: Math.min(1000, run.count - i) }, () => ({ action: 'HONEYTOKEN_TRIPPED' }));
