@@ -33,6 +33,7 @@ async function cli(...args: string[]): Promise<any> {
     PATH: process.env.PATH,
     DATABASE_URL: sys.config.DATABASE_URL,
     REDIS_URL: sys.config.REDIS_URL,
+    ...(sys.config.TOCSIN_QUEUE ? { TOCSIN_QUEUE: sys.config.TOCSIN_QUEUE } : {}),
     TOCSIN_QUEUE_PREFIX: sys.config.TOCSIN_QUEUE_PREFIX,
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',

@@ -64,7 +64,8 @@ const schema = z
      * Where the delivery queues live: `redis` (REDIS_URL), or `postgres`, in the `bullmq` schema of
      * DATABASE_URL's database, with no Redis at all. Unset, `tocsin start` picks `redis` when
      * REDIS_URL is set or a Redis answers at its default address, else `postgres`, and logs which
-     * (see resolveQueueKind); a process started alone uses `redis`. Set it in production.
+     * (see resolveQueueKind); a process or command started alone decides the same way. Set it in
+     * production. Library code that gets a Config without it uses `redis`.
      */
     TOCSIN_QUEUE: z.enum(['redis', 'postgres']).optional(),
     /** BullMQ key prefix. Queue names carry a hash tag, so Redis Cluster keeps each queue in one slot. */

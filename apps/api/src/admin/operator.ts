@@ -1,4 +1,4 @@
-import type { Config, Logger } from '@tocsin/config';
+import { resolveQueueKind, type Config, type Logger } from '@tocsin/config';
 import { Database } from '@tocsin/db';
 import { openQueueStore, Producer, queueStoreOptionsOf } from '@tocsin/queue';
 import { ConfigAudit } from '../audit/config-audit.js';
@@ -21,7 +21,9 @@ export interface OperatorDeps extends PlanChangeDeps {
  */
 export async function withOperator<T>(config: Config, logger: Logger, fn: (deps: OperatorDeps) => Promise<T>): Promise<T> {
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: 2 });
-  const store = openQueueStore({ ...queueStoreOptionsOf(config), onError: () => undefined });
+  // The store the running processes use: TOCSIN_QUEUE, or decided as `tocsin start` decides it.
+  const queue = config.TOCSIN_QUEUE ?? (await resolveQueueKind(config)).kind;
+  const store = openQueueStore({ ...queueStoreOptionsOf({ ...config, TOCSIN_QUEUE: queue }), onError: () => undefined });
   const connected = await store.ping().then(
     () => true,
     (err: unknown) => {

@@ -6,14 +6,23 @@ import { parseArgs } from 'node:util';
 import { startApi } from '@tocsin/api';
 import { startWorker } from '@tocsin/worker';
 import { migrate } from '@tocsin/db';
-import type { Logger } from '@tocsin/config';
+import { resolveQueueKind, type Config, type Logger } from '@tocsin/config';
 import { startServices, type Services } from '../services.js';
 import { prepareQueueStore } from './migrate.js';
 import { runtime, secretBoxFor } from '../runtime.js';
 import { untilStopped } from '../lifecycle.js';
 
+/** A process started alone decides its queue store as `tocsin start` would, and says so. */
+async function withQueueKind(config: Config, logger: Logger): Promise<Config> {
+  if (config.TOCSIN_QUEUE) return config;
+  const { kind, reason } = await resolveQueueKind(config);
+  logger.warn({ queue: kind }, `TOCSIN_QUEUE is not set: queues in ${kind === 'redis' ? 'Redis' : 'PostgreSQL'} (${reason}); set it in production`);
+  return { ...config, TOCSIN_QUEUE: kind };
+}
+
 export async function apiCommand(): Promise<number> {
-  const { config, logger } = runtime({ process: 'api' });
+  const { config: loaded, logger } = runtime({ process: 'api' });
+  const config = await withQueueKind(loaded, logger);
   const api = await startApi(config, secretBoxFor(config, logger), logger);
   const reason = await untilStopped({
     onAgain: (again) => {
@@ -29,7 +38,8 @@ export async function apiCommand(): Promise<number> {
 
 export async function workerCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { channels: { type: 'string' } } });
-  const { config, logger } = runtime({ process: 'worker' });
+  const { config: loaded, logger } = runtime({ process: 'worker' });
+  const config = await withQueueKind(loaded, logger);
   const worker = await startWorker(config, secretBoxFor(config, logger), logger, values.channels?.split(',').map((s) => s.trim()));
   // A second signal means "now": the leases hand whatever was in flight to another worker.
   const reason = await untilStopped({
