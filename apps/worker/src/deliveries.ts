@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GroupCommit, AUDIT_EVENT_COLUMNS, perTenant, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
+import { GroupCommit, AUDIT_EVENT_COLUMNS, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
 import type { EventRecord, Severity } from '@tocsin/catalog';
 import type { Outcome } from '@tocsin/channels';
 import { trackSinks, type BreakerOptions, type SinkAttempt } from './breaker.js';
@@ -69,8 +69,7 @@ export class DeliveryStore {
     private readonly policies: RetryPolicies,
     private readonly breaker: BreakerOptions,
   ) {
-    const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[]) => Promise<O[]>) => (items: I[]) =>
-      db.sql((tx) => perTenant(tx, items, (tenantId, group) => fn(tx, tenantId, group)));
+    const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[]) => Promise<O[]>) => (items: I[]) => db.perTenant(items, fn);
     this.#claims = new GroupCommit(run((tx, tenantId, group) => this.#claim(tx, tenantId, group)), { lanes: 2, maxBatch: 1000 });
     this.#records = new GroupCommit(run((tx, tenantId, group) => this.#record(tx, tenantId, group)), { lanes: 2, maxBatch: 1000 });
   }
@@ -182,12 +181,25 @@ export class DeliveryStore {
       const failure = record.outcome.kind === 'delivered' ? undefined : record.outcome;
       return { deliveryId, record, failure, message: failure?.message.slice(0, MAX_MESSAGE) ?? null };
     });
-    // One statement per table for the whole group: each row's values from parallel arrays.
+    // One statement for both tables and the whole group (one round trip), each row's values from
+    // parallel arrays; the delivery's update reads its id, status, code and message from the attempt's.
     await tx.query(
-      `INSERT INTO delivery_attempt (id, tenant_id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)
-       SELECT a.id, $1::uuid, a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_code, a.error_message, a.response_body
-         FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[], $6::int[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[])
-           AS a(id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)`,
+      `WITH attempt AS (
+         INSERT INTO delivery_attempt (id, tenant_id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)
+         SELECT a.id, $1::uuid, a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_code, a.error_message, a.response_body
+           FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[], $6::int[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[])
+             AS a(id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)
+       )
+       UPDATE delivery d
+          SET state = v.state, last_status = v.status, last_error_code = v.code, last_error = v.message, updated_at = now(),
+              next_attempt_at = coalesce(v.next_at, d.next_attempt_at),
+              finished_at = CASE WHEN v.state IN ('retrying', 'held') THEN NULL ELSE now() END,
+              deferrals = d.deferrals + v.deferred,
+              retry_policy = coalesce(d.retry_policy, v.policy),
+              retry_until = coalesce(d.retry_until, v.until)
+         FROM unnest($3::uuid[], $12::text[], $8::int[], $9::text[], $10::text[], $13::timestamptz[], $14::int[], $15::jsonb[], $16::timestamptz[])
+           AS v(id, state, status, code, message, next_at, deferred, policy, until)
+        WHERE d.id = v.id`,
       [
         tenantId,
         rows.map(() => randomUUID()),
@@ -200,25 +212,7 @@ export class DeliveryStore {
         rows.map((r) => r.failure?.reason ?? null),
         rows.map((r) => r.message),
         rows.map((r) => r.record.outcome.body ?? null),
-      ],
-    );
-    await tx.query(
-      `UPDATE delivery d
-          SET state = v.state, last_status = v.status, last_error_code = v.code, last_error = v.message, updated_at = now(),
-              next_attempt_at = coalesce(v.next_at, d.next_attempt_at),
-              finished_at = CASE WHEN v.state IN ('retrying', 'held') THEN NULL ELSE now() END,
-              deferrals = d.deferrals + v.deferred,
-              retry_policy = coalesce(d.retry_policy, v.policy),
-              retry_until = coalesce(d.retry_until, v.until)
-         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::jsonb[], $9::timestamptz[])
-           AS v(id, state, status, code, message, next_at, deferred, policy, until)
-        WHERE d.id = v.id`,
-      [
-        rows.map((r) => r.deliveryId),
         rows.map((r) => r.record.next.state),
-        rows.map((r) => r.record.outcome.status ?? null),
-        rows.map((r) => r.failure?.reason ?? null),
-        rows.map((r) => r.message),
         rows.map((r) => (r.record.next.state === 'retrying' ? r.record.next.at.toISOString() : null)),
         rows.map((r) => (r.record.next.state === 'retrying' && r.record.next.deferred ? 1 : 0)),
         rows.map((r) => JSON.stringify(r.record.retry.policy)),
