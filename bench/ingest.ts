@@ -3,9 +3,9 @@
  * the same run. Tocsin's path is the real one: token auth, validation, catalog, matching one
  * webhook sink, a transaction writing the event and its delivery, the enqueue after commit.
  */
-import { randomUUID } from 'node:crypto';
+import { benchEvent } from './lib/event.js';
 import { load } from './lib/load.js';
-import { BIN, TSX, startChild, stop } from './lib/processes.js';
+import { TSX, startApi, startChild, stop } from './lib/processes.js';
 import { benchSystem } from './lib/system.js';
 
 const CONCURRENCY = 32;
@@ -15,16 +15,11 @@ export async function benchIngest(queue: 'redis' | 'postgres' = 'redis'): Promis
   const sys = await benchSystem(queue);
   try {
     const bare = await startChild(TSX, [new URL('./lib/bare-express.ts', import.meta.url).pathname]);
-    const api = await startChild(process.execPath, [BIN, 'api'], { ...sys.env, PORT: '0', LOG_LEVEL: 'info' }, /"port":(\d+)[^\n]*api listening/);
+    const api = await startApi(sys.env);
     try {
       // One subscribed webhook sink (never called: no worker runs), so each event also writes a delivery.
-      const sink = await fetch(`http://127.0.0.1:${api.port}/v1/event_sink`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${sys.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'bench', event_sink_args: { Webhook: { url: 'http://127.0.0.1:9/hook' } } }),
-      });
-      if (sink.status !== 201) throw new Error(`sink: ${sink.status} ${await sink.text()}`);
-      const body = () => JSON.stringify({ id: randomUUID(), action: 'HONEYTOKEN_TRIPPED', actor: { id: 'u1', type: 'User', name: 'bench' }, source_ip: '198.51.100.7', detail: { n: 1 } });
+      await sys.sink(api.port, { Webhook: { url: 'http://127.0.0.1:9/hook' } });
+      const body = () => JSON.stringify(benchEvent());
       const headers = { authorization: `Bearer ${sys.token}` };
       const run = (port: number, seconds: number) => load(`http://127.0.0.1:${port}/v1/events`, { body, headers, concurrency: CONCURRENCY, seconds });
       await run(bare.port, 1); // warm-up

@@ -16,7 +16,7 @@ import { openQueueStore, Producer, queueStoreOptionsOf } from '@tocsin/queue';
 import { Ingestor } from '../apps/api/src/ingest/service.js';
 import { SinkCache } from '../apps/api/src/sinks/cache.js';
 import type { EventInput } from '../apps/api/src/ingest/schema.js';
-import { BIN, startChild, stop } from './lib/processes.js';
+import { startApi, stop } from './lib/processes.js';
 import { benchSystem } from './lib/system.js';
 
 const CONCURRENCY = 32;
@@ -40,7 +40,7 @@ export async function benchPoison(): Promise<PoisonResult> {
   const sys = await benchSystem();
   const b = await createTenant(sys.db, 'bench-b', 'enterprise');
   // The sinks are made through the API (it seals their configs), then the API goes away.
-  const api = await startChild(process.execPath, [BIN, 'api'], { ...sys.env, PORT: '0', LOG_LEVEL: 'info' }, /"port":(\d+)[^\n]*api listening/);
+  const api = await startApi(sys.env);
   try {
     for (const token of [sys.token, b.token]) {
       const res = await fetch(`http://127.0.0.1:${api.port}/v1/event_sink`, {

@@ -25,6 +25,21 @@ export async function startChild(
   return { child, port };
 }
 
+/** `tocsin api` on a free port, once it listens (its info log line names the port). */
+export function startApi(env: Record<string, string | undefined>) {
+  return startChild(process.execPath, [BIN, 'api'], { ...env, PORT: '0', LOG_LEVEL: 'info' }, /"port":(\d+)[^\n]*api listening/);
+}
+
+/**
+ * `tocsin worker`, once it has started its queue workers. BENCH_WORKER_NODE_ARGS, e.g.
+ * `--cpu-prof`, profiles it. The child is the worker itself (tsx runs in-process), so its pid's
+ * RSS is the worker's.
+ */
+export function startWorker(env: Record<string, string | undefined>) {
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return startChild(process.execPath, [...nodeArgs, BIN, 'worker'], { ...env, LOG_LEVEL: 'info' }, /()worker started/);
+}
+
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');

@@ -35,6 +35,16 @@ export async function benchSystem(queue: 'redis' | 'postgres' = 'redis') {
       return Number((await owner.query(sql)).rows[0].count);
     },
     owner,
+    /** Creates a sink through the api on `apiPort` (it seals the config) and returns its id. */
+    async sink(apiPort: number, sinkArgs: Record<string, unknown>, events?: string[]): Promise<string> {
+      const res = await fetch(`http://127.0.0.1:${apiPort}/v1/event_sink`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'bench', event_sink_args: sinkArgs, ...(events && { events }) }),
+      });
+      if (res.status !== 201) throw new Error(`sink: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { event_sink: { id: string } }).event_sink.id;
+    },
     async close() {
       await owner.end();
       await db.close();
