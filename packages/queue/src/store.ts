@@ -157,6 +157,8 @@ class PostgresStore implements QueueStore {
     this.bus = new PostgresBus(this.#pool, options.databaseUrl, options.onError);
   }
 
+  // Typed as BullMQ's default (Redis) classes, as every caller sees them: the methods Tocsin uses
+  // are the backend-agnostic API, and the test matrix runs them on this backend.
   queue(name: string): Queue {
     return new Queue(name, { connection: this.#pool }, createPostgresBackend) as unknown as Queue;
   }

@@ -67,8 +67,9 @@ function exitSoon(code: number): void {
 const BIN = fileURLToPath(new URL('../../bin/tocsin.js', import.meta.url));
 
 /**
- * Decides what it runs on (see startServices), migrates, then runs the api and the workers as child processes of this one. If either exits,
- * the other is stopped and start exits non-zero, so a supervisor restarts the whole tree.
+ * Decides what it runs on (see startServices), migrates, then runs the api and the workers as
+ * child processes of this one. If either exits, the other is stopped and start exits non-zero, so
+ * a supervisor restarts the whole tree. An embedded PostgreSQL stops last, after both.
  *
  * This process is the only one that signals the children: they run in their own process group
  * (`detached`), so a Ctrl-C reaches them once, through here, as SIGTERM (a second Ctrl-C passes
