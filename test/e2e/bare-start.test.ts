@@ -1,12 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startReceiver, type Receiver } from '@tocsin/channels/testing';
+import { freePort, startReceiver, type Receiver } from '@tocsin/channels/testing';
 import { eventually } from '../support/system.js';
 
 /**
@@ -17,13 +16,6 @@ import { eventually } from '../support/system.js';
  */
 const BIN = fileURLToPath(new URL('../../apps/cli/bin/tocsin.js', import.meta.url));
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 let dir: string;
 let env: Record<string, string>;

@@ -39,7 +39,7 @@ export class Database {
   /**
    * A raw SQL transaction on the same pool, for the hot paths (ingest, delivery state), where
    * Prisma's per-statement machinery costs more CPU than the statement. Call `sqlSetTenant`
-   * before each tenant's statements (or use `perTenant`), or name the first tenant here:
+   * before each tenant's statements (or use `Database.perTenant`), or name the first tenant here:
    * row-level security checks every statement against the tenant set at that moment.
    */
   async sql<T>(fn: (tx: SqlTx) => Promise<T>, tenantId?: string): Promise<T> {
@@ -130,7 +130,7 @@ export function indexesByTenant(items: readonly { tenantId: string }[]): Map<str
  * Runs `fn` once for each tenant of a mixed batch, with that tenant set, inside one raw SQL
  * transaction (group commit), and returns the results in the batch's order.
  */
-export async function perTenant<I extends { tenantId: string }, O>(
+async function perTenant<I extends { tenantId: string }, O>(
   tx: SqlTx,
   items: readonly I[],
   fn: (tenantId: string, group: I[]) => Promise<O[]>,

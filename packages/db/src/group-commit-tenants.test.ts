@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@tocsin/config';
-import { Database, perTenant, type SqlTx } from './client.js';
+import { Database, type SqlTx } from './client.js';
 import { GroupCommit } from './group-commit.js';
 import { createTestDatabase, type TestDatabase } from './testing.js';
 
@@ -65,12 +65,11 @@ test('two tenants sharing one group-commit transaction never see or write each o
   const first = deferred();
   let flushes = 0;
   const gc = new GroupCommit<Probe, Seen>(
-    (items) =>
-      db.sql(async (tx) => {
-        flushes += 1;
-        if (flushes === 1) await first.gate; // holds the only lane while the next ones queue up together
-        return perTenant(tx, items, (tenantId, group) => step(tx, tenantId, group));
-      }),
+    async (items) => {
+      flushes += 1;
+      if (flushes === 1) await first.gate; // holds the only lane while the next ones queue up together
+      return db.perTenant(items, step);
+    },
     { lanes: 1 },
   );
   const head = gc.submit({ tenantId: A, other: B });

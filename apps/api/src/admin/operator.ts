@@ -22,8 +22,8 @@ export interface OperatorDeps extends PlanChangeDeps {
 export async function withOperator<T>(config: Config, logger: Logger, fn: (deps: OperatorDeps) => Promise<T>): Promise<T> {
   const db = new Database({ url: config.DATABASE_URL, role: config.TOCSIN_DB_ROLE, poolSize: 2 });
   // The store the running processes use: TOCSIN_QUEUE, or decided as `tocsin start` decides it.
-  const queue = config.TOCSIN_QUEUE ?? (await resolveQueueKind(config)).kind;
-  const store = openQueueStore({ ...queueStoreOptionsOf({ ...config, TOCSIN_QUEUE: queue }), onError: () => undefined });
+  const { kind } = await resolveQueueKind(config);
+  const store = openQueueStore({ ...queueStoreOptionsOf({ ...config, TOCSIN_QUEUE: kind }), onError: () => undefined });
   const connected = await store.ping().then(
     () => true,
     (err: unknown) => {
