@@ -45,13 +45,7 @@ test('the wait follows the age of the sink’s oldest send in flight, up to the 
 test('a job of a busy but fast sink waits here for the next free slot, first come first served', async () => {
   const c = clock();
   const slots = new SinkSlots(() => 2, () => 10_000, c.now);
-  // Until one of its sends has finished fast, the sink is not known to be fast: a job is put off.
-  const held = [slotOf(await slots.take('webhook', 'fast')), slotOf(await slots.take('webhook', 'fast')), slotOf(await slots.take('webhook', 'other'))];
-  held.length = 2;
-  expect(await slots.take('webhook', 'fast')).toEqual({ retryInMs: MIN_WAIT_MS });
-  c.advance(10);
-  held[0]!.release();
-  held[0] = slotOf(await slots.take('webhook', 'fast'));
+  const held = [slotOf(await slots.take('webhook', 'fast')), slotOf(await slots.take('webhook', 'fast'))];
   const order: string[] = [];
   const w1 = slots.take('webhook', 'fast').then((s) => (order.push('w1'), s));
   const w2 = slots.take('webhook', 'fast').then((s) => (order.push('w2'), s));
@@ -76,25 +70,8 @@ test('once the sink’s oldest send is older than the short wait, a new job is p
   expect(await slots.take('webhook', 'slowing')).toEqual({ retryInMs: MIN_WAIT_MS });
 });
 
-test('a sink whose last send was slow (a hanging receiver timing out) gets no waiters', async () => {
-  const c = clock();
-  const slots = new SinkSlots(() => 2, () => 10_000, c.now);
-  const [a, b] = [slotOf(await slots.take('webhook', 'hanging')), slotOf(await slots.take('webhook', 'hanging'))];
-  c.advance(2_000); // both sends time out
-  a.release();
-  slotOf(await slots.take('webhook', 'hanging'));
-  b.release();
-  slotOf(await slots.take('webhook', 'hanging')); // at the bound again, with two young sends
-  const started = performance.now();
-  expect(await slots.take('webhook', 'hanging')).toEqual({ retryInMs: MIN_WAIT_MS });
-  expect(performance.now() - started).toBeLessThan(MIN_WAIT_MS / 2); // put off at once, not after a wait
-});
-
 test('a waiting job that gets no slot within the short wait is put off after all', async () => {
-  const slots = new SinkSlots(() => 2, () => 10_000);
-  const first = slotOf(await slots.take('webhook', 'busy'));
-  slotOf(await slots.take('webhook', 'busy'));
-  first.release(); // finished at once: the sink is fast
+  const slots = new SinkSlots(() => 1, () => 10_000);
   slotOf(await slots.take('webhook', 'busy'));
   const started = performance.now();
   expect(await slots.take('webhook', 'busy')).toEqual({ retryInMs: MIN_WAIT_MS });

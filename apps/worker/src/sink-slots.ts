@@ -12,19 +12,16 @@
  * fetched and put off again and again meanwhile (with 1,000 such jobs that churn alone slowed the
  * other tenants' deliveries 4–5×).
  *
- * A sink that is busy but fast (its last send finished within {@link MIN_WAIT_MS}, and its oldest
- * send in flight is younger than that) frees a slot within milliseconds: putting its jobs off cost
- * the worker more than the sends (BullMQ's delay and re-fetch of each, most of its CPU in a profile
- * of one busy sink). Such a job waits here for the next free slot instead, first come first
- * served, for at most {@link MIN_WAIT_MS}. A sink with no finished send yet, or whose last one was
- * slow (a hanging receiver's sends end at the timeout), gets no waiters: they would hold the
- * queue's slots from other tenants each time its sends time out and new ones start.
+ * A sink that is busy but fast (its oldest send in flight younger than {@link MIN_WAIT_MS}) frees
+ * a slot within milliseconds: putting its jobs off cost the worker more than the sends (BullMQ's
+ * delay and re-fetch of each, most of its CPU in a profile of one busy sink). Such a job waits
+ * here for the next free slot instead, first come first served, for at most {@link MIN_WAIT_MS}.
+ * Should the sink turn slow, its waiters are put off after that wait and new jobs at once (its
+ * oldest send is then older than the wait): a hanging sink holds extra slots for 250 ms at most.
  */
 export class SinkSlots {
   /** Start times of each sink's sends in flight, oldest first. */
   readonly #inFlight = new Map<string, number[]>();
-  /** Whether each sink's last finished send was fast, while it has sends in flight. */
-  readonly #fast = new Map<string, boolean>();
   /** Jobs waiting for a slot of a fast sink, first come first served. */
   readonly #waiting = new Map<string, ((slot: Slot) => void)[]>();
 
@@ -45,7 +42,7 @@ export class SinkSlots {
     const age = this.now() - starts[0]!;
     const waiters = this.#waiting.get(sinkId) ?? [];
     const putOff = { retryInMs: Math.min(this.maxWaitOf(channelId), Math.max(MIN_WAIT_MS, age)) };
-    if (age >= MIN_WAIT_MS || this.#fast.get(sinkId) !== true) return putOff;
+    if (age >= MIN_WAIT_MS) return putOff;
     return new Promise((resolve) => {
       const handOver = (slot: Slot) => {
         clearTimeout(timer);
@@ -71,14 +68,10 @@ export class SinkSlots {
         if (released) return;
         released = true;
         starts.splice(starts.indexOf(startedAt), 1);
-        this.#fast.set(sinkId, this.now() - startedAt < MIN_WAIT_MS);
         const next = this.#waiting.get(sinkId)?.shift();
         if (this.#waiting.get(sinkId)?.length === 0) this.#waiting.delete(sinkId);
         if (next) next(this.#occupy(sinkId, starts));
-        else if (starts.length === 0) {
-          this.#inFlight.delete(sinkId);
-          this.#fast.delete(sinkId);
-        }
+        else if (starts.length === 0) this.#inFlight.delete(sinkId);
       },
     };
   }
