@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { loadConfig, workerNodeArgs } from '@tocsin/config';
 
 export const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../apps/cli/bin/tocsin.js', import.meta.url));
@@ -31,12 +32,13 @@ export function startApi(env: Record<string, string | undefined>) {
 }
 
 /**
- * `tocsin worker`, once it has started its queue workers. BENCH_WORKER_NODE_ARGS, e.g.
- * `--cpu-prof`, profiles it. The child is the worker itself (tsx runs in-process), so its pid's
- * RSS is the worker's.
+ * `tocsin worker`, once it has started its queue workers, with the node options `tocsin start`
+ * gives it (the heap limit). BENCH_WORKER_NODE_ARGS, e.g. `--cpu-prof`, profiles it. The child is
+ * the worker itself (tsx runs in-process), so its pid's RSS is the worker's.
  */
 export function startWorker(env: Record<string, string | undefined>) {
-  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = workerNodeArgs(loadConfig({ ...process.env, ...env }), extra, '');
   return startChild(process.execPath, [...nodeArgs, BIN, 'worker'], { ...env, LOG_LEVEL: 'info' }, /()worker started/);
 }
 

@@ -156,11 +156,15 @@ async function npmStart(environment: Record<string, string>) {
 
 describe('npm start', () => {
   test('logs what it did, listens on 127.0.0.1, and a SIGTERM to npm itself leaves no process behind', async () => {
-    const environment = env();
+    const environment = env({ TOCSIN_WORKER_HEAP_MB: '300' });
     const { npm, pids, listening } = await npmStart(environment);
     expect(listening).toMatchObject({ host: '127.0.0.1', url: `http://127.0.0.1:${listening.port}` });
     expect(await logged(npm, 'database is up to date: no migration to apply')).toMatchObject({ applied: [] });
-    expect((await logged(npm, 'worker started')).channels).toHaveProperty('webhook');
+    const started = (await logged(npm, 'worker started')) as { channels: object; heapLimitMb: number };
+    expect(started.channels).toHaveProperty('webhook');
+    // The worker runs with the heap limit start gives it (old space plus the young generation).
+    expect(started.heapLimitMb).toBeGreaterThanOrEqual(300);
+    expect(started.heapLimitMb).toBeLessThan(340);
     // Loopback only: the machine's other addresses do not answer.
     const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
     if (external) await expect(fetch(`http://${external.address}:${listening.port}/healthz`)).rejects.toThrow();

@@ -48,9 +48,11 @@ export class Relay {
     for (;;) {
       // Claim and enqueue in one transaction: if Redis refuses, the claim rolls back and the rows
       // stay due, so the next round (not the recheck interval) picks them up.
-      const count = await this.db.prisma.$transaction(async (tx) => {
-        const due = await tx.$queryRaw<{ id: string; tenant_id: string; channel: string; sink_id: string; manual_retries: number }[]>`
-          SELECT id, tenant_id, channel, sink_id, manual_retries FROM tocsin_claim_due_deliveries(${batch}::int, make_interval(secs => ${this.options.recheckMs / 1000}::float8))`;
+      const count = await this.db.sql(async (tx) => {
+        const { rows: due } = await tx.query<{ id: string; tenant_id: string; channel: string; sink_id: string; manual_retries: number }>(
+          'SELECT id, tenant_id, channel, sink_id, manual_retries FROM tocsin_claim_due_deliveries($1::int, make_interval(secs => $2::float8))',
+          [batch, this.options.recheckMs / 1000],
+        );
         if (due.length > 0) await this.producer.requeue(due.map((d) => ({ id: d.id, tenantId: d.tenant_id, channel: d.channel, sinkId: d.sink_id, round: d.manual_retries })));
         return due.length;
       });

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { Worker } from 'bullmq';
 import { channelById, channels, requestSettings, SenderCache, type AnyChannel } from '@tocsin/channels';
 import { Database, type SecretBox } from '@tocsin/db';
@@ -130,7 +131,8 @@ export async function startWorker(config: Config, box: SecretBox, logger: Logger
   await relay.start();
   const retention = new Retention(db, logger, { intervalMs: config.TOCSIN_RETENTION_INTERVAL_MS });
   retention.start();
-  logger.info({ queue: store.kind, channels: Object.fromEntries(selected.map((c) => [c.id, { concurrency: concurrencyOf(c) }])) }, 'worker started');
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger.info({ queue: store.kind, heapLimitMb, channels: Object.fromEntries(selected.map((c) => [c.id, { concurrency: concurrencyOf(c) }])) }, 'worker started');
   return {
     workers,
     relay,

@@ -113,6 +113,14 @@ const schema = z
     /** Parallel jobs per channel queue in one worker process; unset, each channel's own (32 for most). */
     TOCSIN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
     /**
+     * The V8 heap limit (--max-old-space-size) `tocsin start` gives its worker process. A worker's
+     * live heap is bounded by its concurrency, not by the backlog (about 40 MB at the defaults),
+     * and with a limit this size V8 collects before the heap grows to several times that, where
+     * Node's default (a share of the machine's memory) lets it. Run `tocsin worker` yourself with
+     * NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=4" for the same. @defaultValue 512
+     */
+    TOCSIN_WORKER_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(512),
+    /**
      * Sends in flight to one sink per worker process; unset, a quarter of its channel's
      * concurrency (8 of 32). Bounds what a hanging receiver can hold of a worker.
      */

@@ -21,8 +21,8 @@ export interface DatabaseOptions {
  * row-level security shows no tenant rows at all.
  */
 export class Database {
-  readonly prisma: PrismaClient;
   readonly #pool: pg.Pool;
+  #prisma: PrismaClient | undefined;
 
   constructor(options: DatabaseOptions) {
     this.#pool = new pg.Pool({
@@ -33,7 +33,15 @@ export class Database {
       connectionTimeoutMillis: 5_000,
     });
     this.#pool.on('error', () => undefined); // an idle client lost its server: the pool replaces it
-    this.prisma = new PrismaClient({ adapter: new PrismaPg(this.#pool) });
+  }
+
+  /**
+   * Prisma on the same pool, made on first use: its query compiler (WebAssembly) costs a process
+   * about 20 MB, and the workers, which use raw SQL only, never pay it.
+   */
+  get prisma(): PrismaClient {
+    this.#prisma ??= new PrismaClient({ adapter: new PrismaPg(this.#pool) });
+    return this.#prisma;
   }
 
   /**
@@ -90,7 +98,7 @@ export class Database {
    */
   async close(graceMs = 5_000): Promise<boolean> {
     const ending = (async () => {
-      await this.prisma.$disconnect();
+      await this.#prisma?.$disconnect();
       if (!this.#pool.ended) await this.#pool.end();
       return true;
     })();

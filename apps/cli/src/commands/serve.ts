@@ -3,10 +3,8 @@ import { once } from 'node:events';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startApi } from '@tocsin/api';
-import { startWorker } from '@tocsin/worker';
 import { migrate } from '@tocsin/db';
-import { resolveQueueKind, type Config, type Logger } from '@tocsin/config';
+import { resolveQueueKind, workerNodeArgs, type Config, type Logger } from '@tocsin/config';
 import { startServices, type Services } from '../services.js';
 import { prepareQueueStore } from './migrate.js';
 import { runtime, secretBoxFor } from '../runtime.js';
@@ -23,6 +21,8 @@ async function withQueueKind(config: Config, logger: Logger): Promise<Config> {
 export async function apiCommand(): Promise<number> {
   const { config: loaded, logger } = runtime({ process: 'api' });
   const config = await withQueueKind(loaded, logger);
+  // Each process loads only its own half (a worker never loads Express or the api's modules).
+  const { startApi } = await import('@tocsin/api');
   const api = await startApi(config, secretBoxFor(config, logger), logger);
   const reason = await untilStopped({
     onAgain: (again) => {
@@ -40,6 +40,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { channels: { type: 'string' } } });
   const { config: loaded, logger } = runtime({ process: 'worker' });
   const config = await withQueueKind(loaded, logger);
+  const { startWorker } = await import('@tocsin/worker');
   const worker = await startWorker(config, secretBoxFor(config, logger), logger, values.channels?.split(',').map((s) => s.trim()));
   // A second signal means "now": the leases hand whatever was in flight to another worker.
   const reason = await untilStopped({
@@ -92,7 +93,9 @@ async function superviseChildren({ config, env }: Services, logger: Logger): Pro
   const applied = await migrate(config.DATABASE_URL);
   logger.info({ applied }, applied.length ? `migrations applied: ${applied.join(', ')}` : 'database is up to date: no migration to apply');
   await prepareQueueStore(config, logger);
-  const children = ['api', 'worker'].map((cmd) => fork(BIN, [cmd], { stdio: 'inherit', detached: true, env: { ...process.env, ...env } }));
+  const children = ['api', 'worker'].map((cmd) =>
+    fork(BIN, [cmd], { stdio: 'inherit', detached: true, env: { ...process.env, ...env }, execArgv: cmd === 'worker' ? workerNodeArgs(config) : process.execArgv }),
+  );
   logger.info({ pids: Object.fromEntries(children.map((c, i) => [i === 0 ? 'api' : 'worker', c.pid])) }, 'started the api and the workers');
   const stopChildren = () => {
     for (const child of children) if (running(child)) child.kill('SIGTERM');
