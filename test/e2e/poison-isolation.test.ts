@@ -31,6 +31,9 @@ afterAll(async () => {
   await sys?.close();
 });
 
+/** The Ingestor's group commit lanes (transactions in flight at once). */
+const LANES = 2;
+
 const quiet = createLogger('silent', {}, new Writable({ write: (_c, _e, done) => done() }));
 
 /**
@@ -42,10 +45,10 @@ function heldIngestor(held: number) {
   const gate = new Promise<void>((r) => (release = r));
   const counted = {
     transactions: 0,
-    sql<T>(fn: Parameters<Database['sql']>[0]): Promise<T> {
+    sql<T>(...args: Parameters<Database['sql']>): Promise<T> {
       counted.transactions += 1;
       const wait = counted.transactions <= held ? gate : Promise.resolve();
-      return wait.then(() => db.sql(fn)) as Promise<T>;
+      return wait.then(() => db.sql(...args)) as Promise<T>;
     },
   };
   const ingestor = new Ingestor({ db: counted as unknown as Database, cache: new SinkCache(5_000), producer, logger: quiet, relayGraceMs: 60_000 });
@@ -57,10 +60,10 @@ const count = (tenantId: string) => sys.db.withTenant(tenantId, (tx) => tx.audit
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
 
 test("a tenant's refused event in a shared transaction costs the other tenant no retry, and its own good events at most one", async () => {
-  const { ingestor, counted, release } = heldIngestor(4);
+  const { ingestor, counted, release } = heldIngestor(LANES);
   const [beforeA, beforeB] = [await count(a.tenantId), await count(b.tenantId)];
-  // One submission in each of the 4 lanes, held; the next four queue up and share one transaction.
-  const heads = Array.from({ length: 4 }, () => ingestor.ingest(a.tenantId, [event()]));
+  // One submission in each lane, held; the next four queue up and share one transaction.
+  const heads = Array.from({ length: LANES }, () => ingestor.ingest(a.tenantId, [event()]));
   const [a1, poison, a2, bGood] = [
     settle(ingestor.ingest(a.tenantId, [event({ n: 1 })])),
     settle(ingestor.ingest(b.tenantId, [event({ note: 'nul \u0000 here' })])),
@@ -78,10 +81,10 @@ test("a tenant's refused event in a shared transaction costs the other tenant no
   expect([refused.error.status, refused.error.code]).toEqual([400, 'invalid_request']);
   expect(refused.error.details.map((d) => d.path)).toContain('detail');
 
-  // 4 held + 1 shared; then tenant B's two submissions, which failed together, alone once each.
-  // Tenant A's submissions were committed by the shared transaction: no retry.
-  expect(counted.transactions).toBe(7);
-  expect([await count(a.tenantId), await count(b.tenantId)]).toEqual([beforeA + 4 + 3, beforeB + 1]);
+  // The held ones + 1 shared; then tenant B's two submissions, which failed together, alone once
+  // each. Tenant A's submissions were committed by the shared transaction: no retry.
+  expect(counted.transactions).toBe(LANES + 1 + 2);
+  expect([await count(a.tenantId), await count(b.tenantId)]).toEqual([beforeA + LANES + 3, beforeB + 1]);
 });
 
 test('a refused submission alone in its transaction is answered at once, with no retry', async () => {

@@ -48,17 +48,19 @@ export class Database {
    * A raw SQL transaction on the same pool, for the hot paths (ingest, delivery state), where
    * Prisma's per-statement machinery costs more CPU than the statement. Call `sqlSetTenant`
    * before each tenant's statements (or use `Database.perTenant`), or name the first tenant here:
-   * row-level security checks every statement against the tenant set at that moment.
+   * row-level security checks every statement against the tenant set at that moment. `opening`,
+   * SQL text without parameters ending in `;`, runs right after BEGIN, before the tenant is set.
    */
-  async sql<T>(fn: (tx: SqlTx) => Promise<T>, tenantId?: string): Promise<T> {
+  async sql<T>(fn: (tx: SqlTx) => Promise<T>, tenantId?: string, opening = ''): Promise<T> {
     const client = await this.#pool.connect();
     // A checked-out client whose server goes away emits 'error' on itself, not on the pool: with
     // no listener that error would be thrown as uncaught and end the process. The query in
     // progress fails with it anyway, which is where it is handled.
     client.on('error', ignore);
     try {
-      // With a tenant, BEGIN sets it too: one round trip, not two.
-      await client.query(tenantId === undefined ? 'BEGIN' : `BEGIN; ${setTenantSql(client, tenantId)}`);
+      // BEGIN goes with the transaction's opening statements and, with a tenant, sets it too: one
+      // round trip, not two or three.
+      await client.query(`BEGIN; ${opening}${tenantId === undefined ? '' : setTenantSql(client, tenantId)}`);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
