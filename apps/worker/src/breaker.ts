@@ -27,32 +27,58 @@ export interface SinkAttempt {
  */
 export const isGone = (outcome: Outcome): boolean => outcome.kind === 'permanent' && outcome.status === 410;
 
+/** A group's attempts per sink: delivered if any attempt of the group delivered, else failing since the earliest. */
+export interface SinkRuns {
+  ids: string[];
+  ok: boolean[];
+  /** ISO timestamps. */
+  at: string[];
+  failing: string[];
+  gone: string[];
+}
+
 /**
  * The circuit breaker, run in the transaction that records a group of attempts (one tenant's).
  * `event_sink.failing_since` marks the start of a sink's run of attempts without a delivery: a
- * delivery clears it, a failure sets it if unset (writes happen only on change, so a healthy sink
- * costs one statement that updates nothing). A run longer than `openAfterMs`, or a 410, disables
- * the sink (`enabled = false`, `disabled_reason` circuit_open or gone; `updated_at` moves, so an
- * admin's update prepared before it is a 409, not a silent re-enable), holds its deliveries that
- * wait for a retry, and tells the tenant's other sinks (INTEGRATION_DISABLED). The update is
- * conditional on `enabled`, so of many workers seeing the same run, one disables and announces.
+ * delivery clears it, a failure sets it if unset (writes happen only on change, and the update is
+ * part of the statement that records the attempts: a healthy sink costs no round trip of its own).
+ * A run longer than `openAfterMs`, or a 410, disables the sink (`enabled = false`,
+ * `disabled_reason` circuit_open or gone; `updated_at` moves, so an admin's update prepared before
+ * it is a 409, not a silent re-enable), holds its deliveries that wait for a retry, and tells the
+ * tenant's other sinks (INTEGRATION_DISABLED; see openBroken). The update is conditional on
+ * `enabled`, so of many workers seeing the same run, one disables and announces.
  */
-export async function trackSinks(tx: SqlTx, tenantId: string, attempts: SinkAttempt[], options: BreakerOptions): Promise<Map<string, OpenReason>> {
-  // Per sink: delivered if any attempt of the group delivered, else failing since the earliest.
+export function sinkRuns(attempts: SinkAttempt[]): SinkRuns {
   const bySink = new Map<string, { delivered: boolean; gone: boolean; at: Date }>();
   for (const a of attempts) {
     const seen = bySink.get(a.sinkId) ?? { delivered: false, gone: false, at: a.at };
     bySink.set(a.sinkId, { delivered: seen.delivered || a.delivered, gone: seen.gone || a.gone, at: a.at < seen.at ? a.at : seen.at });
   }
   const sinks = [...bySink.entries()];
-  await tx.query(
-    `UPDATE event_sink s SET failing_since = CASE WHEN v.ok THEN NULL ELSE v.at END
-       FROM unnest($1::uuid[], $2::bool[], $3::timestamptz[]) AS v(id, ok, at)
-      WHERE s.id = v.id AND CASE WHEN v.ok THEN s.failing_since IS NOT NULL ELSE s.failing_since IS NULL END`,
-    [sinks.map(([id]) => id), sinks.map(([, s]) => s.delivered), sinks.map(([, s]) => s.at.toISOString())],
-  );
-  const failing = sinks.filter(([, s]) => !s.delivered).map(([id]) => id);
-  const gone = sinks.filter(([, s]) => s.gone).map(([id]) => id);
+  return {
+    ids: sinks.map(([id]) => id),
+    ok: sinks.map(([, s]) => s.delivered),
+    at: sinks.map(([, s]) => s.at.toISOString()),
+    failing: sinks.filter(([, s]) => !s.delivered).map(([id]) => id),
+    gone: sinks.filter(([, s]) => s.gone).map(([id]) => id),
+  };
+}
+
+/**
+ * The statement that moves each sink's `failing_since`, over parameters holding SinkRuns' ids,
+ * ok and at; a CTE of the statement that records the attempts (deliveries.ts).
+ */
+export const failingSinceSql = (ids: string, ok: string, at: string) =>
+  `UPDATE event_sink s SET failing_since = CASE WHEN v.ok THEN NULL ELSE v.at END
+     FROM unnest(${ids}::uuid[], ${ok}::bool[], ${at}::timestamptz[]) AS v(id, ok, at)
+    WHERE s.id = v.id AND CASE WHEN v.ok THEN s.failing_since IS NOT NULL ELSE s.failing_since IS NULL END`;
+
+/**
+ * After `failing_since` has moved: disables the sinks whose run is too long or that answered
+ * 410, holds their waiting deliveries and announces it. No statement when every sink delivered.
+ */
+export async function openBroken(tx: SqlTx, tenantId: string, runs: SinkRuns, options: BreakerOptions): Promise<Map<string, OpenReason>> {
+  const { failing, gone } = runs;
   if (failing.length === 0 && gone.length === 0) return new Map();
 
   const { rows: opened } = await tx.query<DisabledSink>(

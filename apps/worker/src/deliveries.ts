@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GroupCommit, AUDIT_EVENT_COLUMNS, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
 import type { EventRecord, Severity } from '@tocsin/catalog';
 import type { Outcome } from '@tocsin/channels';
-import { trackSinks, type BreakerOptions, type SinkAttempt } from './breaker.js';
+import { failingSinceSql, openBroken, sinkRuns, type BreakerOptions } from './breaker.js';
 import type { RetryPolicies, RetryPolicy } from './retry-policy.js';
 
 /** Longest error message kept in the attempt log and on the delivery. */
@@ -96,61 +96,66 @@ export class DeliveryStore {
   }
 
   async #claim(tx: SqlTx, tenantId: string, group: Ref[]): Promise<ClaimResult[]> {
-    const { rows: claimed } = await tx.query<{
-      id: string;
-      attempts: number;
-      attempts_at_retry: number;
-      event_id: string;
-      sink_id: string;
-      deferrals: number;
-      retry_policy: RetryPolicy | null;
-      retry_until: Date | null;
-    }>(
-      `UPDATE delivery SET state = 'in_flight', attempts = attempts + 1, updated_at = now(),
-              next_attempt_at = now() + make_interval(secs => $2::float8)
-        WHERE id = ANY($1::uuid[])
-          AND (state IN ('pending', 'retrying') OR (state = 'in_flight' AND updated_at <= now() - make_interval(secs => $2::float8)))
-       RETURNING id, attempts, attempts_at_retry, event_id, sink_id, deferrals, retry_policy, retry_until`,
-      [group.map((g) => g.deliveryId), this.leaseMs / 1000],
+    // One statement (one round trip): the claim, and each claimed delivery's sink and event. A
+    // sink or event that is gone leaves its columns null.
+    const { rows: claimed } = await tx.query<
+      Omit<AuditEventRow, 'id'> & {
+        id: string | null;
+        delivery_id: string;
+        attempts: number;
+        attempts_at_retry: number;
+        sink_id: string;
+        deferrals: number;
+        retry_policy: RetryPolicy | null;
+        retry_until: Date | null;
+        sink_channel: string | null;
+        sink_config: Record<string, unknown>;
+        sink_version: string;
+        sink_enabled: boolean;
+        sink_deleted: boolean;
+        sink_rate: number | null;
+      }
+    >(
+      `WITH claimed AS (
+         UPDATE delivery SET state = 'in_flight', attempts = attempts + 1, updated_at = now(),
+                next_attempt_at = now() + make_interval(secs => $2::float8)
+          WHERE id = ANY($1::uuid[])
+            AND (state IN ('pending', 'retrying') OR (state = 'in_flight' AND updated_at <= now() - make_interval(secs => $2::float8)))
+         RETURNING id, attempts, attempts_at_retry, event_id, sink_id, deferrals, retry_policy, retry_until
+       )
+       SELECT c.id AS delivery_id, c.attempts, c.attempts_at_retry, c.sink_id, c.deferrals, c.retry_policy, c.retry_until,
+              s.channel AS sink_channel, s.config AS sink_config, s.updated_at::text AS sink_version, s.enabled AS sink_enabled,
+              s.deleted_at IS NOT NULL AS sink_deleted, s.rate_per_second AS sink_rate, e.*
+         FROM claimed c
+         LEFT JOIN event_sink s ON s.id = c.sink_id
+         LEFT JOIN LATERAL (SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event WHERE tenant_id = $3::uuid AND id = c.event_id) e ON true`,
+      [group.map((g) => g.deliveryId), this.leaseMs / 1000, tenantId],
     );
     if (claimed.length === 0) return group.map(() => ({ kind: 'finished' }));
-    const { rows: sinks } = await tx.query<{ id: string; channel: string; config: Record<string, unknown>; version: string; enabled: boolean; deleted: boolean; rate_per_second: number | null }>(
-      `SELECT id, channel, config, updated_at::text AS version, enabled, deleted_at IS NOT NULL AS deleted, rate_per_second
-         FROM event_sink WHERE id = ANY($1::uuid[])`,
-      [[...new Set(claimed.map((c) => c.sink_id))]],
-    );
-    const { rows: events } = await tx.query<AuditEventRow>(
-      `SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[])`,
-      [tenantId, [...new Set(claimed.map((c) => c.event_id))]],
-    );
-    const sinkById = new Map(sinks.map((s) => [s.id, s]));
-    const eventById = new Map(events.map((e) => [e.id, e]));
 
     const results = new Map<string, ClaimResult>();
     const skipped: { id: string; code: string }[] = [];
     const held: string[] = [];
     const now = Date.now();
     for (const c of claimed) {
-      const sink = sinkById.get(c.sink_id);
-      const event = eventById.get(c.event_id);
-      if (!sink || sink.deleted || !event) {
-        skipped.push({ id: c.id, code: 'sink_deleted' });
-        results.set(c.id, { kind: 'skipped' });
+      if (c.sink_channel === null || c.sink_deleted || c.id === null) {
+        skipped.push({ id: c.delivery_id, code: 'sink_deleted' });
+        results.set(c.delivery_id, { kind: 'skipped' });
         continue;
       }
-      if (!sink.enabled) {
-        held.push(c.id);
-        results.set(c.id, { kind: 'held' });
+      if (!c.sink_enabled) {
+        held.push(c.delivery_id);
+        results.set(c.delivery_id, { kind: 'held' });
         continue;
       }
-      const policy = c.retry_policy ?? this.policies[event.severity as Severity];
-      results.set(c.id, {
+      const policy = c.retry_policy ?? this.policies[c.severity as Severity];
+      results.set(c.delivery_id, {
         kind: 'claimed',
         claim: {
           attempt: c.attempts,
           attemptsAtRetry: c.attempts_at_retry,
-          sink: { id: sink.id, channel: sink.channel, config: sink.config, version: sink.version, ratePerSecond: sink.rate_per_second },
-          event: toEventRecord(event),
+          sink: { id: c.sink_id, channel: c.sink_channel, config: c.sink_config, version: c.sink_version, ratePerSecond: c.sink_rate },
+          event: toEventRecord({ ...c, id: c.id }),
           // The window starts at the round's first attempt, so a backlog never eats it.
           retry: { policy, until: c.retry_until ?? new Date(now + policy.window_ms), deferrals: c.deferrals },
         },
@@ -181,10 +186,16 @@ export class DeliveryStore {
       const failure = record.outcome.kind === 'delivered' ? undefined : record.outcome;
       return { deliveryId, record, failure, message: failure?.message.slice(0, MAX_MESSAGE) ?? null };
     });
-    // One statement for both tables and the whole group (one round trip), each row's values from
-    // parallel arrays; the delivery's update reads its id, status, code and message from the attempt's.
+    // The breaker's bookkeeping, per sink of the group (breaker.ts).
+    const runs = sinkRuns(
+      group.map(({ record }) => ({ sinkId: record.sinkId, delivered: record.outcome.kind === 'delivered', gone: record.next.state === 'held', at: record.startedAt })),
+    );
+    // One statement for the three tables and the whole group (one round trip), each row's values
+    // from parallel arrays; the delivery's update reads its id, status, code and message from the
+    // attempt's.
     await tx.query(
-      `WITH attempt AS (
+      `WITH breaker AS (${failingSinceSql('$17', '$18', '$19')}),
+       attempt AS (
          INSERT INTO delivery_attempt (id, tenant_id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)
          SELECT a.id, $1::uuid, a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_code, a.error_message, a.response_body
            FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[], $6::int[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[])
@@ -217,15 +228,12 @@ export class DeliveryStore {
         rows.map((r) => (r.record.next.state === 'retrying' && r.record.next.deferred ? 1 : 0)),
         rows.map((r) => JSON.stringify(r.record.retry.policy)),
         rows.map((r) => r.record.retry.until.toISOString()),
+        runs.ids,
+        runs.ok,
+        runs.at,
       ],
     );
-    const attempts: SinkAttempt[] = group.map(({ record }) => ({
-      sinkId: record.sinkId,
-      delivered: record.outcome.kind === 'delivered',
-      gone: record.next.state === 'held',
-      at: record.startedAt,
-    }));
-    const opened = await trackSinks(tx, tenantId, attempts, this.breaker);
+    const opened = await openBroken(tx, tenantId, runs, this.breaker);
     return group.map(({ record }) => {
       const reason = opened.get(record.sinkId);
       return reason === undefined ? {} : { opened: reason };
