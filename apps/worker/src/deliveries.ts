@@ -97,7 +97,8 @@ export class DeliveryStore {
 
   async #claim(tx: SqlTx, tenantId: string, group: Ref[]): Promise<ClaimResult[]> {
     // One statement (one round trip): the claim, and each claimed delivery's sink and event. A
-    // sink or event that is gone leaves its columns null.
+    // sink or event that is gone leaves its columns null. A sink's config comes once, on the
+    // first of its rows: a batch job's thousand deliveries share one sink.
     const { rows: claimed } = await tx.query<
       Omit<AuditEventRow, 'id'> & {
         id: string | null;
@@ -109,7 +110,7 @@ export class DeliveryStore {
         retry_policy: RetryPolicy | null;
         retry_until: Date | null;
         sink_channel: string | null;
-        sink_config: Record<string, unknown>;
+        sink_config: Record<string, unknown> | null;
         sink_version: string;
         sink_enabled: boolean;
         sink_deleted: boolean;
@@ -124,7 +125,8 @@ export class DeliveryStore {
          RETURNING id, attempts, attempts_at_retry, event_id, sink_id, deferrals, retry_policy, retry_until
        )
        SELECT c.id AS delivery_id, c.attempts, c.attempts_at_retry, c.sink_id, c.deferrals, c.retry_policy, c.retry_until,
-              s.channel AS sink_channel, s.config AS sink_config, s.updated_at::text AS sink_version, s.enabled AS sink_enabled,
+              s.channel AS sink_channel, s.updated_at::text AS sink_version,
+              CASE WHEN row_number() OVER (PARTITION BY c.sink_id) = 1 THEN s.config END AS sink_config, s.enabled AS sink_enabled,
               s.deleted_at IS NOT NULL AS sink_deleted, s.rate_per_second AS sink_rate, e.*
          FROM claimed c
          LEFT JOIN event_sink s ON s.id = c.sink_id
@@ -137,6 +139,7 @@ export class DeliveryStore {
     const skipped: { id: string; code: string }[] = [];
     const held: string[] = [];
     const now = Date.now();
+    const configs = new Map(claimed.flatMap((c) => (c.sink_config === null ? [] : [[c.sink_id, c.sink_config] as const])));
     for (const c of claimed) {
       if (c.sink_channel === null || c.sink_deleted || c.id === null) {
         skipped.push({ id: c.delivery_id, code: 'sink_deleted' });
@@ -154,7 +157,7 @@ export class DeliveryStore {
         claim: {
           attempt: c.attempts,
           attemptsAtRetry: c.attempts_at_retry,
-          sink: { id: c.sink_id, channel: c.sink_channel, config: c.sink_config, version: c.sink_version, ratePerSecond: c.sink_rate },
+          sink: { id: c.sink_id, channel: c.sink_channel, config: configs.get(c.sink_id)!, version: c.sink_version, ratePerSecond: c.sink_rate },
           event: toEventRecord({ ...c, id: c.id }),
           // The window starts at the round's first attempt, so a backlog never eats it.
           retry: { policy, until: c.retry_until ?? new Date(now + policy.window_ms), deferrals: c.deferrals },

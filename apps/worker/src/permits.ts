@@ -5,7 +5,9 @@
  */
 export class Permits {
   #free: number;
-  readonly #waiting: (() => void)[] = [];
+  /** Waiters in arrival order from `#head` on: a queue, since shift() copies the array (a batch job queues a thousand). */
+  #waiting: (() => void)[] = [];
+  #head = 0;
 
   constructor(size: number) {
     this.#free = size;
@@ -20,9 +22,19 @@ export class Permits {
   }
 
   release(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#free += 1;
+    if (this.#head === this.#waiting.length) {
+      this.#free += 1;
+      return;
+    }
+    const next = this.#waiting[this.#head++]!;
+    if (this.#head === this.#waiting.length) {
+      this.#waiting = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
+      this.#waiting = this.#waiting.slice(this.#head);
+      this.#head = 0;
+    }
+    next();
   }
 
   /** Runs `fn` holding one permit. */

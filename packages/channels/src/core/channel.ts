@@ -167,12 +167,14 @@ export function defineChannel<Id extends string, C extends Record<string, unknow
 }
 
 /**
- * The request settings of a channel: its own over the defaults. A batching channel runs two
- * batches' worth of jobs at once by default, so one batch fills while the previous one is sent:
- * a batch can only hold jobs that are running.
+ * The request settings of a channel: its own over the defaults. A batching channel runs four
+ * batches' worth of jobs at once by default, so batches fill while earlier ones are claimed, sent
+ * and recorded (a batch can only hold jobs that are running): with two, one Splunk worker idled
+ * 40% of the time waiting on PostgreSQL, and four took it from 10,000 to 11,300 events/s
+ * (bench/splunk.ts, back to back).
  */
 export function requestSettings(channel: Pick<Channel, 'request' | 'batch'>): RequestSettings {
-  const concurrency = channel.batch ? 2 * channel.batch.maxEvents : DEFAULT_REQUEST_SETTINGS.concurrency;
+  const concurrency = channel.batch ? 4 * channel.batch.maxEvents : DEFAULT_REQUEST_SETTINGS.concurrency;
   return { ...DEFAULT_REQUEST_SETTINGS, concurrency, ...channel.request };
 }
 
