@@ -1,5 +1,5 @@
 import type { EventRecord } from '@tocsin/catalog';
-import { AUDIT_EVENT_COLUMNS, Prisma, toEventRecord, type AuditEventRow, type Database, type Tx } from '@tocsin/db';
+import { AUDIT_EVENT_COLUMNS, Prisma, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
 import type { CursorState, Position } from './cursor.js';
 import type { Window } from './query.js';
 
@@ -30,6 +30,11 @@ export interface Page {
 
 type Row = AuditEventRow & { pos_txid: string; pos_seq: string };
 
+/** Runs a Prisma.sql query on the raw connection: Prisma's row conversion cost more than the read. */
+async function rows<T>(tx: SqlTx, query: Prisma.Sql): Promise<T[]> {
+  return (await tx.query(query.text, query.values)).rows as T[];
+}
+
 const at = (d: Date) => Prisma.sql`${d.toISOString()}::timestamptz`;
 
 function inWindow(w: Window): Prisma.Sql {
@@ -54,9 +59,10 @@ function later(a: Position, b: Position): Position {
  * the txid range and the received_at window as if they were independent (they are almost the
  * same condition), and picks a bitmap scan of the whole window plus a top-N sort on every page.
  */
-async function barrier(tx: Tx): Promise<{ xmin: string; now: Date }> {
-  const [row] = await tx.$queryRaw<{ xmin: string; now: Date }[]>`
-    SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, now() AS now, set_config('enable_sort', 'off', true) AS _`;
+async function barrier(tx: SqlTx): Promise<{ xmin: string; now: Date }> {
+  const { rows: [row] } = await tx.query<{ xmin: string; now: Date }>(
+    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, now() AS now, set_config('enable_sort', 'off', true) AS _",
+  );
   return row!;
 }
 
@@ -67,13 +73,13 @@ async function barrier(tx: Tx): Promise<{ xmin: string; now: Date }> {
  * received within settle of the window's earliest row. Rows of transactions still open have
  * txid >= xmin, hence the min with xmin.
  */
-async function startOf(tx: Tx, tenantId: string, window: Window, xmin: string, settleMs: number): Promise<Position> {
+async function startOf(tx: SqlTx, tenantId: string, window: Window, xmin: string, settleMs: number): Promise<Position> {
   if (!window.from) return { txid: '0', seq: '0' };
-  const [edge] = await tx.$queryRaw<{ at: Date | null }[]>(edgeSql(tenantId, window, 'min'));
+  const [edge] = await rows<{ at: Date | null }>(tx, edgeSql(tenantId, window, 'min'));
   if (!edge?.at) return { txid: xmin, seq: '0' };
   const until = edge.at.getTime() + settleMs;
   const span = { from: edge.at, to: window.to && window.to.getTime() < until ? window.to : new Date(until) };
-  const [row] = await tx.$queryRaw<{ txid: string | null }[]>(txidInSql(tenantId, span, 'min'));
+  const [row] = await rows<{ txid: string | null }>(tx, txidInSql(tenantId, span, 'min'));
   return { txid: row?.txid ? minTxid(row.txid, xmin) : xmin, seq: '0' };
 }
 
@@ -82,12 +88,12 @@ async function startOf(tx: Tx, tenantId: string, window: Window, xmin: string, s
  * it belongs to a row received within settle of the window's last row. Null when the window
  * holds no row at all.
  */
-async function highest(tx: Tx, tenantId: string, window: Window, settleMs: number): Promise<string | null> {
-  const [edge] = await tx.$queryRaw<{ at: Date | null }[]>(edgeSql(tenantId, window, 'max'));
+async function highest(tx: SqlTx, tenantId: string, window: Window, settleMs: number): Promise<string | null> {
+  const [edge] = await rows<{ at: Date | null }>(tx, edgeSql(tenantId, window, 'max'));
   if (!edge?.at) return null;
   const since = edge.at.getTime() - settleMs;
   const span = { from: window.from && window.from.getTime() > since ? window.from : new Date(since), to: new Date(edge.at.getTime() + 1) };
-  const [row] = await tx.$queryRaw<{ txid: string | null }[]>(txidInSql(tenantId, span, 'max'));
+  const [row] = await rows<{ txid: string | null }>(tx, txidInSql(tenantId, span, 'max'));
   return row?.txid ?? null;
 }
 
@@ -127,7 +133,7 @@ export function pageSql(tenantId: string, window: Window, after: Position, xmin:
  * short tenant transaction (row-level security scopes every read).
  */
 export async function readPage(db: Database, tenantId: string, from: CursorState | Window, limit: number, options: ReadOptions): Promise<Page> {
-  return db.withTenant(tenantId, async (tx) => {
+  return db.sql(async (tx) => {
     const { xmin, now } = await barrier(tx);
     const state = 'after' in from ? from : { window: from, after: await startOf(tx, tenantId, from, xmin, options.settleMs), hi: null };
     const { window } = state;
@@ -138,15 +144,15 @@ export async function readPage(db: Database, tenantId: string, from: CursorState
       hi = await highest(tx, tenantId, window, options.settleMs);
       if (hi === null) return { records: [], next: null };
     }
-    const rows = await tx.$queryRaw<Row[]>(pageSql(tenantId, window, state.after, xmin, hi, limit));
-    const last = rows.at(-1);
+    const page = await rows<Row>(tx, pageSql(tenantId, window, state.after, xmin, hi, limit));
+    const last = page.at(-1);
     const lastPos = last ? { txid: last.pos_txid, seq: last.pos_seq } : state.after;
-    if (rows.length < limit) {
+    if (page.length < limit) {
       // Every row of the window below the barrier has been returned.
-      if (closed && hi !== null && BigInt(xmin) > BigInt(hi)) return { records: rows.map(toEventRecord), next: null };
+      if (closed && hi !== null && BigInt(xmin) > BigInt(hi)) return { records: page.map(toEventRecord), next: null };
       // Nothing below xmin is left, so the next read may start at the barrier (not rescan to it).
-      return { records: rows.map(toEventRecord), next: { window, after: later(lastPos, { txid: xmin, seq: '0' }), hi } };
+      return { records: page.map(toEventRecord), next: { window, after: later(lastPos, { txid: xmin, seq: '0' }), hi } };
     }
-    return { records: rows.map(toEventRecord), next: { window, after: lastPos, hi } };
-  });
+    return { records: page.map(toEventRecord), next: { window, after: lastPos, hi } };
+  }, tenantId);
 }
