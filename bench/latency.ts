@@ -2,8 +2,9 @@
  * End-to-end latency: from just before an event's POST to its webhook's arrival at a loopback
  * receiver, with `tocsin api` and `tocsin worker` running as they would (child processes, one
  * webhook sink). Events are sent open-loop (on a schedule, not after the previous answer, as
- * independent producers would) at half the peak single-event ingest rate, so the figure is the
- * latency of a busy system, not of a saturated one. The receiver runs in this process
+ * independent producers would) at half the peak rate, so the figure is the latency of a busy
+ * system, not of a saturated one. The peak is the slower half's: bench/run.ts passes the lower of
+ * the single-event ingest and webhook delivery rates measured in the same run. The receiver runs in this process
  * (bench/lib/receiver.ts), so send and arrival times are read from the same clock; events are
  * matched by id, which the webhook body carries.
  */
@@ -32,7 +33,7 @@ export interface LatencyResult {
   arrivalRate: number;
 }
 
-/** `peak`: the peak single-event ingest rate (req/s), e.g. benchIngest's from the same run; measured here if absent. */
+/** `peak`: the end-to-end peak rate (events/s) from the same run; the single-event ingest rate, measured here, if absent. */
 export async function benchLatency(peak?: number): Promise<LatencyResult> {
   const rate = (peak ?? (await benchIngest()).tocsin) / 2;
   const arrivals = new Map<string, number>();
