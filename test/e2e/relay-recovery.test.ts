@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createLogger } from '@tocsin/config';
 import { startReceiver, type Receiver } from '@tocsin/channels/testing';
 import { sqlSetTenant } from '@tocsin/db';
 import { OwnRedis } from '../support/redis-server.js';
 import { eventually, queuedJobs, startSystem, TestProducer, type System } from '../support/system.js';
+import { Relay, RELAY_TX_IDLE_MS } from '../../apps/worker/src/relay.js';
 
 /** The relay rebuilds the queue from PostgreSQL: what Redis lost or a dead worker held comes back. */
 
 const ACTION = 'HONEYTOKEN_TRIPPED';
+const quiet = createLogger('silent', {}, new Writable({ write: (_c, _e, done) => done() }));
 
 async function webhookSink(sys: System, token: string, receiver: Receiver): Promise<string> {
   const res = await sys.request('POST', '/v1/event_sink', token, { name: 'relay', event_sink_args: { Webhook: { url: receiver.url } }, events: [ACTION] });
@@ -112,4 +117,58 @@ describe('an in_flight claim whose lease ran out (its worker died)', () => {
     expect(held).toMatchObject({ state: 'in_flight', attempts: 1 });
     expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([expired]);
   });
+});
+
+describe('an enqueue that hangs (the relay’s Redis frozen with SIGSTOP)', () => {
+  let redis: OwnRedis;
+  let sys: System;
+  let producer: TestProducer;
+  let owner: pg.Client;
+  beforeAll(async () => {
+    redis = await OwnRedis.start();
+    sys = await startSystem({ worker: false, config: { REDIS_URL: redis.url } });
+    producer = new TestProducer({ ...sys.config, REDIS_URL: redis.url });
+    owner = new pg.Client({ connectionString: sys.config.DATABASE_URL });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    redis?.resume();
+    await owner?.end();
+    await producer?.close();
+    await sys?.close();
+    await redis?.stop();
+  });
+
+  const idleInTransaction = async () =>
+    Number((await owner.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'")).rows[0].count);
+
+  test('does not hold the claim’s transaction open past RELAY_TX_IDLE_MS; the delivery stays due', async () => {
+    const { tenantId, token } = await sys.tenant('team');
+    const receiver = await startReceiver();
+    try {
+      await webhookSink(sys, token, receiver);
+      const res = await sys.request('POST', '/v1/events', token, { action: ACTION });
+      expect(res.status).toBe(202);
+      // Due for the relay now, not after its grace.
+      await sys.db.sql(async (tx) => {
+        await sqlSetTenant(tx, tenantId);
+        await tx.query("UPDATE delivery SET next_attempt_at = now() - interval '1 minute'");
+      });
+      const relay = new Relay(sys.db, producer, quiet, { intervalMs: 60_000, recheckMs: 60_000 });
+
+      redis.pause();
+      const round = relay.runOnce();
+      round.catch(() => undefined);
+      // The claim is made and the enqueue hangs: the transaction sits idle...
+      await eventually(async () => ((await idleInTransaction()) === 1 ? true : undefined), 3_000, 'the relay idle in its transaction');
+      // ...until PostgreSQL ends it.
+      await eventually(async () => ((await idleInTransaction()) === 0 ? true : undefined), RELAY_TX_IDLE_MS + 3_000, 'the transaction ended');
+      redis.resume();
+      await expect(round).rejects.toThrow();
+      // The claim rolled back with it: the delivery is still due, and the next round takes it.
+      expect(await relay.runOnce()).toBe(1);
+    } finally {
+      await receiver.close();
+    }
+  }, 30_000);
 });

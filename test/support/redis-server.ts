@@ -74,6 +74,15 @@ export class OwnRedis {
   async stop(): Promise<void> {
     await kill(this.#process);
   }
+
+  /** Freezes it (SIGSTOP): connections stay open and nothing is answered, as with a hung server. */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
 }
 
 /**

@@ -13,6 +13,9 @@ export interface RelayOptions {
   metrics?: Pick<WorkerMetrics, 'relayEnqueued' | 'relayRounds'>;
 }
 
+/** Longest the relay's transaction may sit idle waiting for an enqueue (ms). */
+export const RELAY_TX_IDLE_MS = 5_000;
+
 /**
  * The outbox relay. Every `intervalMs` (and at start) it claims deliveries that are due —
  * pending past their grace, retrying past their time, in flight past their lease — and enqueues
@@ -47,7 +50,10 @@ export class Relay {
     let total = 0;
     for (;;) {
       // Claim and enqueue in one transaction: if Redis refuses, the claim rolls back and the rows
-      // stay due, so the next round (not the recheck interval) picks them up.
+      // stay due, so the next round (not the recheck interval) picks them up. An enqueue that
+      // hangs must not hold the transaction open: it would hold back the Events API's barrier
+      // (the server's oldest open transaction) for every tenant. PostgreSQL ends it after
+      // RELAY_TX_IDLE_MS idle, and the round fails.
       const count = await this.db.sql(async (tx) => {
         const { rows: due } = await tx.query<{ id: string; tenant_id: string; channel: string; sink_id: string; manual_retries: number }>(
           'SELECT id, tenant_id, channel, sink_id, manual_retries FROM tocsin_claim_due_deliveries($1::int, make_interval(secs => $2::float8))',
@@ -55,7 +61,7 @@ export class Relay {
         );
         if (due.length > 0) await this.producer.requeue(due.map((d) => ({ id: d.id, tenantId: d.tenant_id, channel: d.channel, sinkId: d.sink_id, round: d.manual_retries })));
         return due.length;
-      });
+      }, undefined, `SET LOCAL idle_in_transaction_session_timeout = ${RELAY_TX_IDLE_MS};`);
       total += count;
       this.options.metrics?.relayEnqueued.inc(count);
       if (count > 0) this.logger.debug({ count }, 'relay enqueued');
