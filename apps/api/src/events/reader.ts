@@ -11,6 +11,9 @@ import type { Window } from './query.js';
  * The whole argument, and the query plans, are in docs/events-api.md.
  */
 
+/** Longest one statement of a page read may run (ms); a page is an index scan of `limit` rows. */
+const PAGE_STATEMENT_MAX_MS = 10_000;
+
 /** Default bound on how long an inserting transaction lasts (ingest uses a 5 s timeout). */
 export const DEFAULT_SETTLE_MS = 10_000;
 
@@ -130,7 +133,8 @@ export function pageSql(tenantId: string, window: Window, after: Position, xmin:
 
 /**
  * One page: up to `limit` rows after the cursor's position (or from the window's start), in one
- * short tenant transaction (row-level security scopes every read).
+ * short tenant transaction (row-level security scopes every read). Its statements are bounded by
+ * PAGE_STATEMENT_MAX_MS: a read gone wrong fails with an error instead of holding a connection.
  */
 export async function readPage(db: Database, tenantId: string, from: CursorState | Window, limit: number, options: ReadOptions): Promise<Page> {
   return db.sql(async (tx) => {
@@ -154,5 +158,5 @@ export async function readPage(db: Database, tenantId: string, from: CursorState
       return { records: page.map(toEventRecord), next: { window, after: later(lastPos, { txid: xmin, seq: '0' }), hi } };
     }
     return { records: page.map(toEventRecord), next: { window, after: lastPos, hi } };
-  }, tenantId);
+  }, tenantId, `SET LOCAL statement_timeout = ${PAGE_STATEMENT_MAX_MS};`);
 }
