@@ -139,8 +139,15 @@ describe('an enqueue that hangs (the relay’s Redis frozen with SIGSTOP)', () =
     await redis?.stop();
   });
 
-  const idleInTransaction = async () =>
-    Number((await owner.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'")).rows[0].count);
+  // The relay's backend once its claim has run and it waits on the enqueue: idle in its
+  // transaction, the claim its last statement (between BEGIN and the claim it is idle too, and
+  // while the claim runs it is active, so the state alone cannot tell the two apart).
+  const claimWaiting = async (): Promise<number | undefined> =>
+    (await owner.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%tocsin_claim_due_deliveries%'",
+    )).rows[0]?.pid;
+  const backendGone = async (pid: number) =>
+    (await owner.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0;
 
   test('does not hold the claim’s transaction open past RELAY_TX_IDLE_MS; the delivery stays due', async () => {
     const { tenantId, token } = await sys.tenant('team');
@@ -160,9 +167,9 @@ describe('an enqueue that hangs (the relay’s Redis frozen with SIGSTOP)', () =
       const round = relay.runOnce();
       round.catch(() => undefined);
       // The claim is made and the enqueue hangs: the transaction sits idle...
-      await eventually(async () => ((await idleInTransaction()) === 1 ? true : undefined), 3_000, 'the relay idle in its transaction');
-      // ...until PostgreSQL ends it.
-      await eventually(async () => ((await idleInTransaction()) === 0 ? true : undefined), RELAY_TX_IDLE_MS + 3_000, 'the transaction ended');
+      const pid = await eventually(claimWaiting, 3_000, 'the relay idle in its transaction');
+      // ...until PostgreSQL ends it, and the session with it.
+      await eventually(async () => ((await backendGone(pid)) ? true : undefined), RELAY_TX_IDLE_MS + 3_000, 'the transaction ended');
       redis.resume();
       await expect(round).rejects.toThrow();
       // The claim rolled back with it: the delivery is still due, and the next round takes it.
