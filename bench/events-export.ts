@@ -3,19 +3,20 @@
 //   npx tsx bench/events-export.ts [events]      (default BENCH_EXPORT_EVENTS, else 50000)
 //
 // bench/run.ts calls benchEventsExport; run alone, this prints its own table.
-// Starts a whole system on a fresh test database (test/support/system.ts), seeds one enterprise
-// tenant, then exports the tenant's whole stream three ways, alternating, three rounds each:
+// Runs `tocsin api` in its own process on a fresh database (bench/lib/system.ts), as the other
+// benchmarks do, so the reading client here does not share the server's event loop. Seeds one
+// enterprise tenant, then exports the tenant's whole stream these ways, alternating, three rounds each:
 //   bare SELECT   one query with the pg client (as the owner, no RLS, no HTTP), rows parsed by pg
 //   JSON pages    GET /events/v1?limit=1000 following next_cursor, each page parsed (res.json())
 //   NDJSON        GET /events/v1 with Accept: application/x-ndjson, the body read to the end
-//   readPage      the read service alone, 1000 a page (no HTTP, no JSON): where the time goes
+//   readPage      the read service alone in this process, 1000 a page (no HTTP, no JSON): where the time goes
 // The machine is shared and noisy: read the ratios, not the absolute numbers.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { AUDIT_EVENT_COLUMNS } from '@tocsin/db';
 import { readPage } from '../apps/api/src/events/reader.js';
 import type { CursorState } from '../apps/api/src/events/cursor.js';
-import { startSystem } from '../test/support/system.js';
+import { startApi, stop } from './lib/processes.js';
+import { benchSystem } from './lib/system.js';
 
 const PER_TRANSACTION = 1_000;
 const ROUNDS = 3;
@@ -31,13 +32,11 @@ const MODES = ['bare SELECT (pg)', 'JSON pages (limit 1000)', 'NDJSON', 'readPag
 export type ExportMode = (typeof MODES)[number];
 
 export async function benchEventsExport(events = Number(process.env.BENCH_EXPORT_EVENTS ?? 50_000)): Promise<ExportResult> {
-  const sys = await startSystem({ worker: false, config: { LOG_LEVEL: 'silent' } });
+  const sys = await benchSystem();
+  const api = await startApi(sys.env);
   try {
-    const { tenantId } = await sys.tenant('enterprise');
-    const token = await sys.token(tenantId, ['events:read']);
-    const client = new pg.Client({ connectionString: sys.config.DATABASE_URL });
-    client.on('error', () => undefined); // the database is dropped under it at the end
-    await client.connect();
+    const { tenantId, token, owner: client } = sys;
+    const apiUrl = `http://127.0.0.1:${api.port}`;
 
     const seedStart = performance.now();
     for (let done = 0; done < events; done += PER_TRANSACTION) {
@@ -77,21 +76,23 @@ export async function benchEventsExport(events = Number(process.env.BENCH_EXPORT
     const headers = { authorization: `Bearer ${token}` };
     const pages = async () => {
       let n = 0;
-      let url = `${sys.url}/events/v1?limit=1000`;
+      let url = `${apiUrl}/events/v1?limit=1000`;
       for (;;) {
         const res = await fetch(url, { headers });
         if (res.status !== 200) throw new Error(`GET → ${res.status}`);
         const body = (await res.json()) as { data: unknown[]; next_cursor: string | null };
         n += body.data.length;
         if (body.data.length < 1000 || body.next_cursor === null) return n;
-        url = `${sys.url}/events/v1?limit=1000&cursor=${body.next_cursor}`;
+        url = `${apiUrl}/events/v1?limit=1000&cursor=${body.next_cursor}`;
       }
     };
     const ndjson = async () => {
-      const res = await fetch(`${sys.url}/events/v1`, { headers: { ...headers, accept: 'application/x-ndjson' } });
+      const res = await fetch(`${apiUrl}/events/v1`, { headers: { ...headers, accept: 'application/x-ndjson' } });
       if (res.status !== 200 || !res.body) throw new Error(`GET → ${res.status}`);
       let n = 0;
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) for (const b of chunk) if (b === 10) n += 1;
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n += 1;
+      }
       return n;
     };
 
@@ -117,12 +118,12 @@ export async function benchEventsExport(events = Number(process.env.BENCH_EXPORT
         if (n !== events) throw new Error(`${name} returned ${n} records, expected ${events}`);
       }
     }
-    await client.end();
 
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const rates = Object.fromEntries(MODES.map((name) => [name, events / median(times[name]!)])) as Record<ExportMode, number>;
     return { events, seedSeconds, rates };
   } finally {
+    await stop(api.child);
     await sys.close();
   }
 }

@@ -26,9 +26,12 @@ export async function startChild(
   return { child, port };
 }
 
-/** `tocsin api` on a free port, once it listens (its info log line names the port). */
+/** Node options from `variable` (e.g. BENCH_API_NODE_ARGS="--cpu-prof"), to profile a child. */
+const nodeArgsFrom = (variable: string) => process.env[variable]?.split(' ').filter(Boolean) ?? [];
+
+/** `tocsin api` on a free port, once it listens (its info log line names the port). BENCH_API_NODE_ARGS profiles it. */
 export function startApi(env: Record<string, string | undefined>) {
-  return startChild(process.execPath, [BIN, 'api'], { ...env, PORT: '0', LOG_LEVEL: 'info' }, /"port":(\d+)[^\n]*api listening/);
+  return startChild(process.execPath, [...nodeArgsFrom('BENCH_API_NODE_ARGS'), BIN, 'api'], { ...env, PORT: '0', LOG_LEVEL: 'info' }, /"port":(\d+)[^\n]*api listening/);
 }
 
 /**
@@ -37,8 +40,7 @@ export function startApi(env: Record<string, string | undefined>) {
  * the worker itself (tsx runs in-process), so its pid's RSS is the worker's.
  */
 export function startWorker(env: Record<string, string | undefined>) {
-  const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const nodeArgs = workerNodeArgs(loadConfig({ ...process.env, ...env }), extra, '');
+  const nodeArgs = workerNodeArgs(loadConfig({ ...process.env, ...env }), nodeArgsFrom('BENCH_WORKER_NODE_ARGS'), '');
   return startChild(process.execPath, [...nodeArgs, BIN, 'worker'], { ...env, LOG_LEVEL: 'info' }, /()worker started/);
 }
 
