@@ -74,7 +74,7 @@ describe('a bad cursor is refused before anything is read', () => {
 });
 
 describe('NDJSON streaming', () => {
-  const record = (n: number): EventRecord => ({
+  const record = (n: number): string => JSON.stringify({
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     tenant_id: tenantId,
     action: 'custom.stream',
@@ -88,7 +88,7 @@ describe('NDJSON streaming', () => {
     detail: { n, padding: 'x'.repeat(200) },
     occurred_at: '2026-06-01T00:00:00.000Z',
     received_at: '2026-06-01T00:00:00.000Z',
-  });
+  } satisfies EventRecord);
   /** An endless source: every read returns a full batch and a next position. */
   function endless() {
     let reads = 0;

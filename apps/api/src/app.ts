@@ -58,6 +58,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: hashing each body costs a pass over it, and they are read once (the
+  // console's static files keep theirs: serve-static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.use((req, res, next) => {
     const given = req.get('x-request-id');

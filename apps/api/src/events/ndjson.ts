@@ -50,7 +50,7 @@ export async function streamNdjson(
       const pending = more ? read(page.next!) : undefined;
       pending?.catch(() => undefined); // awaited below; do not let an early disconnect leave it unhandled
       if (page.records.length > 0) {
-        res.write(page.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        res.write(page.records.join('\n') + '\n');
         await writable(res);
       }
       if (gone) {

@@ -46,7 +46,9 @@ export function eventsRouter(deps: EventsDeps): Router {
       return;
     }
     const page = await read(start, query.limit ?? DEFAULT_LIMIT);
-    res.set('Cache-Control', 'no-store').json({ data: page.records, next_cursor: page.next && encode(page.next) });
+    const next = page.next && encode(page.next);
+    // The records are JSON already (reader.ts): the body is written around them, not re-serialized.
+    res.set('Cache-Control', 'no-store').type('json').send(`{"data":[${page.records.join(',')}],"next_cursor":${JSON.stringify(next)}}`);
   });
   return router;
 }
