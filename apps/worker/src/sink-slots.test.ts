@@ -90,6 +90,18 @@ test('a sink whose last send was slow (a hanging receiver timing out) gets no wa
   expect(performance.now() - started).toBeLessThan(MIN_WAIT_MS / 2); // put off at once, not after a wait
 });
 
+test('a fast sink is still known fast after an idle spell: the first burst after a pause waits here', async () => {
+  const c = clock();
+  const slots = new SinkSlots(() => 1, () => 10_000, c.now);
+  slotOf(await slots.take('webhook', 'fast')).release(); // finished at once: fast, and now idle
+  c.advance(60_000);
+  const first = slotOf(await slots.take('webhook', 'fast'));
+  const waiting = slots.take('webhook', 'fast'); // at the bound: waits instead of being put off
+  c.advance(5);
+  first.release();
+  slotOf(await waiting);
+});
+
 test('a waiting job that gets no slot within the short wait is put off after all', async () => {
   const slots = new SinkSlots(() => 2, () => 10_000);
   const first = slotOf(await slots.take('webhook', 'busy'));

@@ -18,12 +18,14 @@
  * of one busy sink). Such a job waits here for the next free slot instead, first come first
  * served, for at most {@link MIN_WAIT_MS}. A sink with no finished send yet, or whose last one was
  * slow (a hanging receiver's sends end at the timeout), gets no waiters: they would hold the
- * queue's slots from other tenants each time its sends time out and new ones start.
+ * queue's slots from other tenants each time its sends time out and new ones start. The verdict
+ * outlives the sink's idle spells: forgotten each time its sends were all done, it put off the
+ * first burst after every pause (250 ms and more each: most of the latency bench's p99).
  */
 export class SinkSlots {
   /** Start times of each sink's sends in flight, oldest first. */
   readonly #inFlight = new Map<string, number[]>();
-  /** Whether each sink's last finished send was fast, while it has sends in flight. */
+  /** Whether each sink's last finished send was fast (at most MAX_REMEMBERED sinks). */
   readonly #fast = new Map<string, boolean>();
   /** Jobs waiting for a slot of a fast sink, first come first served. */
   readonly #waiting = new Map<string, ((slot: Slot) => void)[]>();
@@ -71,14 +73,12 @@ export class SinkSlots {
         if (released) return;
         released = true;
         starts.splice(starts.indexOf(startedAt), 1);
+        if (this.#fast.size >= MAX_REMEMBERED && !this.#fast.has(sinkId)) this.#fast.clear();
         this.#fast.set(sinkId, this.now() - startedAt < MIN_WAIT_MS);
         const next = this.#waiting.get(sinkId)?.shift();
         if (this.#waiting.get(sinkId)?.length === 0) this.#waiting.delete(sinkId);
         if (next) next(this.#occupy(sinkId, starts));
-        else if (starts.length === 0) {
-          this.#inFlight.delete(sinkId);
-          this.#fast.delete(sinkId);
-        }
+        else if (starts.length === 0) this.#inFlight.delete(sinkId);
       },
     };
   }
@@ -90,6 +90,9 @@ export interface Slot {
 
 /** The shortest wait of a job whose sink is at its bound, and the longest a job waits here for a fast one. */
 export const MIN_WAIT_MS = 250;
+
+/** Sinks whose pace one process remembers; past that it starts over (a sink then proves itself fast again). */
+const MAX_REMEMBERED = 10_000;
 
 /** The default bound: a quarter of the channel's concurrency, so three other sinks always find room. */
 export const defaultSinkConcurrency = (channelConcurrency: number) => Math.max(1, Math.floor(channelConcurrency / 4));
