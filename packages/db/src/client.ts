@@ -31,6 +31,9 @@ export class Database {
       // SET ROLE at connect: whatever user the URL names, queries run as the restricted role.
       options: `-c role=${options.role}`,
       connectionTimeoutMillis: 5_000,
+      // A query is written as soon as it is made, not after the previous one's answer (queries
+      // still run in order): `sql` sends BEGIN and the transaction's first statement together.
+      pipeline: true,
     });
     this.#pool.on('error', () => undefined); // an idle client lost its server: the pool replaces it
   }
@@ -58,15 +61,25 @@ export class Database {
     // progress fails with it anyway, which is where it is handled.
     client.on('error', ignore);
     try {
-      // BEGIN goes with the transaction's opening statements and, with a tenant, sets it too: one
-      // round trip, not two or three.
-      await client.query(`BEGIN; ${opening}${tenantId === undefined ? '' : setTenantSql(client, tenantId)}`);
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      // BEGIN goes with the transaction's opening statements and, with a tenant, sets it too, and
+      // is not awaited: the first statement of `fn` follows it in the same round trip. Should the
+      // opening fail, the transaction is aborted and every statement after it fails too; the
+      // opening's error is the one thrown.
+      const opened = client.query(`BEGIN; ${opening}${tenantId === undefined ? '' : setTenantSql(client, tenantId)}`).then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      );
+      try {
+        const result = await fn(client);
+        const failed = await opened; // (with no statement in fn, COMMIT would end an aborted transaction quietly)
+        if (failed) throw failed.err;
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        const failed = await opened;
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw failed ? failed.err : err;
+      }
     } finally {
       client.off('error', ignore);
       client.release();
