@@ -101,13 +101,17 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
   // Deliveries of batch jobs held at once: as many as the queue's jobs would hold one each.
   const permits = new Permits(requestSettings(channel).concurrency);
 
-  /** Sends one claimed delivery (alone, or through the batcher), records the attempt and logs it. */
-  async function deliver(claim: Claimed, tenantId: string, deliveryId: string) {
+  /**
+   * Sends one claimed delivery (alone, or through the batcher), records the attempt and logs it.
+   * `sent` is called as soon as the send has an outcome, before the attempt is recorded.
+   */
+  async function deliver(claim: Claimed, tenantId: string, deliveryId: string, sent?: () => void) {
     const sink: StoredSink = { tenantId, sinkId: claim.sink.id, config: claim.sink.config, version: claim.sink.version };
     const item: DeliveryItem = { deliveryId, attempt: claim.attempt, event: claim.event };
     const startedAt = new Date();
     const outcome = batcher ? await batcher.add(sink, item) : (await send(sink, [item]))[0]!;
     const durationMs = Date.now() - startedAt.getTime();
+    sent?.();
     const { decision, next } = decide(outcome, claim, deps);
     const recorded = await deps.store.record(tenantId, deliveryId, { sinkId: claim.sink.id, attempt: claim.attempt, startedAt, durationMs, outcome, next, retry: claim.retry });
     log(outcome, next, recorded, { deliveryId, sinkId: claim.sink.id, channel: channel.id, attempt: claim.attempt, durationMs });
@@ -137,7 +141,8 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
       logUnclaimed(claimed.kind, { deliveryId, sinkId, channel: channel.id });
       if (claimed.kind !== 'claimed') return;
       deps.rates.remember(sinkId, claimed.claim.sink.ratePerSecond);
-      applyDecision((await deliver(claimed.claim, tenantId, deliveryId)).decision);
+      // The slot bounds sends to the sink: it is free again once the send is done, while the attempt is recorded.
+      applyDecision((await deliver(claimed.claim, tenantId, deliveryId, slot.release)).decision);
     } finally {
       slot.release();
     }
