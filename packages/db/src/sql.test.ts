@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@tocsin/config';
+import { Database } from './client.js';
+import { createTestDatabase, type TestDatabase } from './testing.js';
+
+// Database.sql sends BEGIN (with its opening and the tenant) and the first statement together.
+
+const config = loadConfig();
+let testDb: TestDatabase;
+let db: Database;
+beforeAll(async () => {
+  testDb = await createTestDatabase(config.DATABASE_URL);
+  db = new Database({ url: testDb.url, role: config.TOCSIN_DB_ROLE, poolSize: 1 });
+});
+afterAll(async () => {
+  await db?.close();
+  await testDb?.drop();
+});
+
+test('the first statement runs inside the transaction, with the opening and the tenant already set', async () => {
+  const tenantId = randomUUID();
+  const row = await db.sql(
+    async (tx) => (await tx.query("SELECT current_setting('tocsin.tenant_id') AS tenant, current_setting('statement_timeout') AS timeout")).rows[0],
+    tenantId,
+    'SET LOCAL statement_timeout = 4321;',
+  );
+  // SET LOCAL outside a transaction block has no effect: seen here, it ran in this one.
+  expect(row).toEqual({ tenant: tenantId, timeout: '4321ms' });
+  // SET LOCAL and set_config(…, true) ended with it: the pooled connection carries neither.
+  expect((await db.sql(async (tx) => (await tx.query("SELECT current_setting('tocsin.tenant_id', true) AS tenant, current_setting('statement_timeout') AS timeout")).rows[0]))).toEqual({
+    tenant: '',
+    timeout: '0',
+  });
+});
+
+test('a failed opening is the error thrown, not the aborted transaction of the statements after it', async () => {
+  await expect(db.sql((tx) => tx.query('SELECT 1'), undefined, 'SET LOCAL statement_timeout = bogus;')).rejects.toMatchObject({ code: '22023' });
+  // With no statement in fn, nothing is committed quietly either.
+  await expect(db.sql(async () => 'done', undefined, 'SET LOCAL statement_timeout = bogus;')).rejects.toMatchObject({ code: '22023' });
+  // The connection is clean again afterwards.
+  expect((await db.sql((tx) => tx.query('SELECT 1 AS one'))).rows).toEqual([{ one: 1 }]);
+});
+
+test('a failed statement rolls back what the transaction wrote before it', async () => {
+  const marker = randomUUID();
+  await expect(
+    db.sql(async (tx) => {
+      await tx.query(`CREATE TEMP TABLE IF NOT EXISTS probe (v text)`);
+      await tx.query('INSERT INTO probe VALUES ($1)', [marker]);
+      await tx.query('SELECT 1/0');
+    }),
+  ).rejects.toMatchObject({ code: '22012' });
+  // The pool has one connection, so the temp table (had it survived) would be visible here.
+  expect((await db.sql((tx) => tx.query("SELECT to_regclass('pg_temp.probe') AS t"))).rows).toEqual([{ t: null }]);
+});
