@@ -61,25 +61,14 @@ export class Database {
     // progress fails with it anyway, which is where it is handled.
     client.on('error', ignore);
     try {
-      // BEGIN goes with the transaction's opening statements and, with a tenant, sets it too, and
-      // is not awaited: the first statement of `fn` follows it in the same round trip. Should the
-      // opening fail, the transaction is aborted and every statement after it fails too; the
-      // opening's error is the one thrown.
-      const opened = client.query(`BEGIN; ${opening}${tenantId === undefined ? '' : setTenantSql(client, tenantId)}`).then(
-        () => undefined,
-        (err: unknown) => ({ err }),
-      );
-      try {
-        const result = await fn(client);
-        const failed = await opened; // (with no statement in fn, COMMIT would end an aborted transaction quietly)
-        if (failed) throw failed.err;
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        const failed = await opened;
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw failed ? failed.err : err;
-      }
+      // BEGIN goes with the transaction's opening statements and, with a tenant, sets it too, in
+      // the round trip of the first statement of `fn`.
+      const result = await pipelined(client, `BEGIN; ${opening}${tenantId === undefined ? '' : setTenantSql(client, tenantId)}`, () => fn(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
     } finally {
       client.off('error', ignore);
       client.release();
@@ -136,7 +125,31 @@ export async function sqlSetTenant(tx: SqlTx, tenantId: string): Promise<void> {
 }
 
 /** The statement that sets the tenant, as text to send with others (the id quoted by the driver). */
-const setTenantSql = (tx: SqlTx, tenantId: string) => `SELECT set_config('tocsin.tenant_id', ${tx.escapeLiteral(tenantId)}, true)`;
+export const setTenantSql = (tx: SqlTx, tenantId: string) => `SELECT set_config('tocsin.tenant_id', ${tx.escapeLiteral(tenantId)}, true)`;
+
+/**
+ * Runs `fn` with `sql` (statements without parameters) sent ahead of it and not awaited, so that
+ * the first statement of `fn` goes out in the same round trip (the pool is in pipeline mode).
+ * Should `sql` fail, the transaction is aborted and `fn` fails with it; `sql`'s error is the one
+ * thrown. It is checked even when `fn` succeeds: `fn` may have sent nothing after it, and a COMMIT
+ * would then end the aborted transaction quietly.
+ */
+export async function pipelined<T>(tx: SqlTx, sql: string, fn: () => Promise<T>): Promise<T> {
+  const sent = tx.query(sql).then(
+    () => undefined,
+    (err: unknown) => ({ err }),
+  );
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    const failed = await sent;
+    throw failed ? failed.err : err;
+  }
+  const failed = await sent;
+  if (failed) throw failed.err;
+  return result;
+}
 
 /** The positions of a mixed batch's items, per tenant, tenants in order of first appearance. */
 export function indexesByTenant(items: readonly { tenantId: string }[]): Map<string, number[]> {
@@ -162,9 +175,9 @@ async function perTenant<I extends { tenantId: string }, O>(
 ): Promise<O[]> {
   const out = new Array<O>(items.length);
   for (const [tenantId, indexes] of indexesByTenant(items)) {
-    if (tenantId !== current) await sqlSetTenant(tx, tenantId);
+    const group = () => fn(tenantId, indexes.map((i) => items[i]!));
+    const results = tenantId === current ? await group() : await pipelined(tx, setTenantSql(tx, tenantId), group);
     current = undefined;
-    const results = await fn(tenantId, indexes.map((i) => items[i]!));
     indexes.forEach((itemIndex, k) => (out[itemIndex] = results[k]!));
   }
   return out;

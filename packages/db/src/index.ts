@@ -1,4 +1,4 @@
-export { Database, indexesByTenant, sqlSetTenant, type DatabaseOptions, type SqlTx, type Tx } from './client.js';
+export { Database, indexesByTenant, pipelined, setTenantSql, sqlSetTenant, type DatabaseOptions, type SqlTx, type Tx } from './client.js';
 export { SecretBox, DecryptError, keyId } from './crypto.js';
 export { migrate, MIGRATIONS_DIR } from './migrate.js';
 export { isDatabaseUnavailable } from './unavailable.js';

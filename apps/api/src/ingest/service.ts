@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveSeverity, lookupAction, recordLevel, type CatalogEntry, type Level, type Severity } from '@tocsin/catalog';
 import { FORWARD_DEBUG_FIELD, sinkTakes } from '@tocsin/channels';
-import { GroupCommit, indexesByTenant, isDatabaseUnavailable, ItemFailure, type Database, type SqlTx } from '@tocsin/db';
+import { GroupCommit, indexesByTenant, isDatabaseUnavailable, ItemFailure, pipelined, setTenantSql, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { ApiError } from '../errors.js';
@@ -149,8 +149,8 @@ export class Ingestor {
   /**
    * One transaction for a batch of submissions. Each tenant's submissions are written together, by
    * one statement per tenant per batch, not per request, since every statement costs a round
-   * trip: a batch of one tenant is three (BEGIN with the first tenant's setting, the statement,
-   * COMMIT). An event id that appears twice is stored once; the later submission sees a duplicate.
+   * trip: a batch of one tenant is two (BEGIN with the first tenant's setting, sent with the
+   * statement; COMMIT), and each further tenant adds one. An event id that appears twice is stored once; the later submission sees a duplicate.
    *
    * Each tenant's statement runs behind a savepoint, so data PostgreSQL refuses (a NUL character,
    * a timestamp out of its range) rolls back that tenant's part only: the other tenants' rows
@@ -171,17 +171,18 @@ export class Ingestor {
     const out = new Array<Stored | ItemFailure>(batch.length);
     let first = true;
     for (const [tenantId, indexes] of indexesByTenant(batch)) {
-      // One round trip: the savepoint and the tenant for the statement after it (the first
-      // tenant's came with BEGIN). The savepoint is not released (a release costs a round trip
-      // and changes nothing: its writes commit with the transaction either way); the next one
+      // The savepoint and the tenant go out with the tenant's statement, in its round trip (the
+      // first tenant's came with BEGIN). The savepoint is not released (a release costs a round
+      // trip and changes nothing: its writes commit with the transaction either way); the next one
       // shadows it by name. A rollback to it also restores the previous tenant setting, which the
       // next tenant replaces. maxBatch bounds the savepoints, keeping a transaction's
       // subtransactions within PostgreSQL's cache of 64. The id is a tenant id from
       // authentication, quoted by the driver.
-      if (!first) await tx.query(`SAVEPOINT tenant; SELECT set_config('tocsin.tenant_id', ${tx.escapeLiteral(tenantId)}, true)`);
+      const savepoint = first ? undefined : `SAVEPOINT tenant; ${setTenantSql(tx, tenantId)}`;
       first = false;
+      const store = () => this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!));
       try {
-        const results = await this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!));
+        const results = savepoint === undefined ? await store() : await pipelined(tx, savepoint, store);
         indexes.forEach((itemIndex, k) => (out[itemIndex] = results[k]!));
       } catch (err) {
         if ((err as { code?: string }).code === QUERY_CANCELED) throw new TooSlow();
