@@ -99,12 +99,17 @@ export async function benchPoison(): Promise<PoisonResult> {
 
   try {
     await run(2); // warm-up
-    // Interleaved, twice each, so that drift on a shared machine falls on every variant alike.
+    // Interleaved, in three rounds whose order rotates, so that drift on a shared machine falls
+    // on every variant alike: rates fell by up to half from one round to the next (the tables
+    // grow, autovacuum starts), and in a fixed order the last variant took the slow end each time.
+    const variants = { alone: undefined, withValid: good, withPoison: poison };
+    const names = Object.keys(variants) as (keyof typeof variants)[];
     const rates = { alone: [] as number[], withValid: [] as number[], withPoison: [] as number[] };
-    for (let round = 0; round < 2; round += 1) {
-      rates.alone.push(await run(SECONDS / 2));
-      rates.withValid.push(await run(SECONDS / 2, good));
-      rates.withPoison.push(await run(SECONDS / 2, poison));
+    for (let round = 0; round < names.length; round += 1) {
+      for (let k = 0; k < names.length; k += 1) {
+        const name = names[(round + k) % names.length]!;
+        rates[name].push(await run(SECONDS / names.length, variants[name]));
+      }
     }
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     await ingestor.drain();
