@@ -3,5 +3,5 @@ export { SecretBox, DecryptError, keyId } from './crypto.js';
 export { migrate, MIGRATIONS_DIR } from './migrate.js';
 export { isDatabaseUnavailable } from './unavailable.js';
 export { Prisma } from './generated/prisma/client.js';
-export { toEventRecord, eventRecordJson, isoTimestamp, RECORD_JSON_TYPES, AUDIT_EVENT_COLUMNS, type AuditEventRow, type AuditEventTextRow } from './records.js';
+export { toEventRecord, eventRecordJson, RECORD_JSON_TYPES, AUDIT_EVENT_COLUMNS, type AuditEventRow, type AuditEventTextRow } from './records.js';
 export { GroupCommit, ItemFailure, type GroupCommitOptions } from './group-commit.js';
