@@ -126,7 +126,8 @@ export function createProcessor(channel: AnyChannel, deps: ProcessorDeps) {
   const single = async (job: Job, token?: string): Promise<void> => {
     const { delivery_id: deliveryId, tenant_id: tenantId, sink_id: sinkId } = jobDataSchema.parse(job.data);
     // Waiting for a slot or for the rate is no attempt: the job is put off before the claim counts one.
-    const slot = await deps.slots.take(channel.id, sinkId);
+    // BullMQ counts each start of the job; those that were no attempt were put off (or stalled).
+    const slot = await deps.slots.take(channel.id, sinkId, Math.max(0, job.attemptsStarted - 1 - job.attemptsMade));
     if ('retryInMs' in slot) {
       deps.logger.debug({ deliveryId, sinkId, channel: channel.id, waitMs: slot.retryInMs }, 'sink has its most sends in flight: delivery waits');
       return postpone(job, token, slot.retryInMs + Math.floor((Math.random() * slot.retryInMs) / 2));

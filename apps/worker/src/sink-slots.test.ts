@@ -1,4 +1,4 @@
-import { defaultSinkConcurrency, MIN_WAIT_MS, SinkSlots, type Slot } from './sink-slots.js';
+import { defaultSinkConcurrency, MAX_PUT_OFF_MS, MIN_WAIT_MS, SinkSlots, type Slot } from './sink-slots.js';
 
 function clock() {
   let t = 1_000_000;
@@ -40,6 +40,35 @@ test('the wait follows the age of the sink’s oldest send in flight, up to the 
   expect(await slots.take('webhook', 'hanging')).toEqual({ retryInMs: 2_000 });
   first.release();
   slotOf(await slots.take('webhook', 'hanging'));
+});
+
+test('each time the same job is put off again its wait doubles, up to the longest put-off', async () => {
+  const c = clock();
+  const slots = new SinkSlots(() => 1, () => 2_000, c.now);
+  slotOf(await slots.take('webhook', 'hanging'));
+  c.advance(5_000);
+  const waits = [];
+  for (const times of [0, 1, 2, 3, 4, 5, 40]) waits.push(await slots.take('webhook', 'hanging', times));
+  expect(waits.map((w) => ('retryInMs' in w ? w.retryInMs : 'slot'))).toEqual([2_000, 4_000, 8_000, 16_000, MAX_PUT_OFF_MS, MAX_PUT_OFF_MS, MAX_PUT_OFF_MS]);
+});
+
+test('the jobs put off for one sink come back in turn, one send’s time over the bound apart', async () => {
+  const c = clock();
+  const slots = new SinkSlots(() => 2, () => 2_000, c.now);
+  const [a, b] = [slotOf(await slots.take('webhook', 'hanging')), slotOf(await slots.take('webhook', 'hanging'))];
+  c.advance(2_000); // both sends time out: a send takes 2 s, two at a time, so a slot frees each second
+  a.release();
+  b.release();
+  slotOf(await slots.take('webhook', 'hanging'));
+  slotOf(await slots.take('webhook', 'hanging'));
+  const waits = [];
+  for (let i = 0; i < 40; i++) waits.push(await slots.take('webhook', 'hanging'));
+  const ms = waits.map((w) => ('retryInMs' in w ? w.retryInMs : 'slot'));
+  expect(ms.slice(0, 4)).toEqual([1_000, 2_000, 3_000, 4_000]);
+  expect(ms.slice(29)).toEqual(Array(11).fill(MAX_PUT_OFF_MS));
+  // A turn that has passed is not owed: later, the next job waits from now.
+  c.advance(60_000);
+  expect(await slots.take('webhook', 'hanging')).toEqual({ retryInMs: 2_000 });
 });
 
 test('a job of a busy but fast sink waits here for the next free slot, first come first served', async () => {
@@ -86,7 +115,8 @@ test('a sink whose last send was slow (a hanging receiver timing out) gets no wa
   b.release();
   slotOf(await slots.take('webhook', 'hanging')); // at the bound again, with two young sends
   const started = performance.now();
-  expect(await slots.take('webhook', 'hanging')).toEqual({ retryInMs: MIN_WAIT_MS });
+  // Its turn: a slot frees each second (2 s a send, two at a time).
+  expect(await slots.take('webhook', 'hanging')).toEqual({ retryInMs: 1_000 });
   expect(performance.now() - started).toBeLessThan(MIN_WAIT_MS / 2); // put off at once, not after a wait
 });
 
@@ -109,8 +139,10 @@ test('a waiting job that gets no slot within the short wait is put off after all
   first.release(); // finished at once: the sink is fast
   slotOf(await slots.take('webhook', 'busy'));
   const started = performance.now();
-  expect(await slots.take('webhook', 'busy')).toEqual({ retryInMs: MIN_WAIT_MS });
+  const [once, twice] = await Promise.all([slots.take('webhook', 'busy'), slots.take('webhook', 'busy', 1)]);
   expect(performance.now() - started).toBeGreaterThanOrEqual(MIN_WAIT_MS - 5);
+  // Its wait here counts as one more put-off: one put off before now waits twice as long.
+  expect([once, twice]).toEqual([{ retryInMs: MIN_WAIT_MS }, { retryInMs: 2 * MIN_WAIT_MS }]);
 });
 
 test('the default bound is a quarter of the channel’s concurrency, at least one', () => {
