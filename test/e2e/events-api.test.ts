@@ -131,6 +131,28 @@ describe('walking pages', () => {
     expect(pages.at(-1)!.next_cursor).toBeNull();
   });
 
+  test('each page but the last names the next in a Link header: the same query, the cursor replaced', async () => {
+    const viaCursor = await walkClosed(t.reader, { from, to, limit: 1000 });
+    const pages: Page[] = [];
+    let path: string | undefined = query({ from, to, limit: 1000 });
+    while (path) {
+      const res = await sys.request('GET', path, t.reader);
+      expect(res.status).toBe(200);
+      const page = res.body as Page;
+      pages.push(page);
+      const link = res.headers.get('link');
+      if (page.next_cursor === null) {
+        expect(link).toBeNull();
+        break;
+      }
+      expect(link).toMatch(/^<\?[^<>\s]+>; rel="next"$/);
+      const next: URL = new URL(link!.slice(1, link!.indexOf('>')), `http://api${path}`);
+      expect(Object.fromEntries(next.searchParams)).toEqual({ from, to, limit: '1000', cursor: page.next_cursor });
+      path = `${next.pathname}${next.search}`;
+    }
+    expect(pages.map((p) => p.data.map((r) => r.id))).toEqual(viaCursor.pages.map((p) => p.data.map((r) => r.id)));
+  });
+
   test('records are the flat normalized records, catalog and non-catalog alike', async () => {
     const page = await getPage(t.reader, { from, to, limit: 2 });
     expect(page.data).toHaveLength(2);

@@ -47,8 +47,18 @@ export function eventsRouter(deps: EventsDeps): Router {
     }
     const page = await read(start, query.limit ?? DEFAULT_LIMIT);
     const next = page.next && encode(page.next);
+    // The next page's address in a header too (RFC 8288): a client can ask for it while it still
+    // parses this body. Relative to this request's path, so it survives a proxy's prefix.
+    if (next) res.links({ next: `?${nextQuery(req.originalUrl, next)}` });
     // The records are JSON already (reader.ts): the body is written around them, not re-serialized.
     res.set('Cache-Control', 'no-store').type('json').send(`{"data":[${page.records.join(',')}],"next_cursor":${JSON.stringify(next)}}`);
   });
   return router;
+}
+
+/** This request's query with the cursor replaced by `cursor` (URLSearchParams re-encodes every value). */
+function nextQuery(originalUrl: string, cursor: string): URLSearchParams {
+  const params = new URL(originalUrl, 'http://localhost').searchParams;
+  params.set('cursor', cursor);
+  return params;
 }

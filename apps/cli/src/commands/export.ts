@@ -83,7 +83,7 @@ async function saveCheckpoint(path: string, checkpoint: Checkpoint): Promise<voi
   await rename(`${path}.tmp`, path);
 }
 
-async function fetchPage(options: ExportOptions, cursor: string | null): Promise<Page> {
+async function fetchPage(options: ExportOptions, cursor: string | null, signal?: AbortSignal): Promise<Page> {
   const query = new URLSearchParams({ limit: String(options.pageSize ?? PAGE_SIZE) });
   // from/to go with the cursor too: the api refuses a cursor issued for another window.
   if (options.from) query.set('from', options.from);
@@ -92,14 +92,14 @@ async function fetchPage(options: ExportOptions, cursor: string | null): Promise
   const url = `${options.url.replace(/\/$/, '')}/events/v1?${query}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await fetch(url, { headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' } });
+      const res = await fetch(url, { headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' }, signal });
       const body = (await res.json().catch(() => undefined)) as (Page & { error?: { code: string; message: string } }) | undefined;
       if (res.ok && body) return body;
       const reason = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${res.status}`;
       throw new ExportError(`the api answered ${reason}`, res.status >= 500 || res.status === 429);
     } catch (err) {
       const retryable = !(err instanceof ExportError) || err.retryable; // network errors are retried too
-      if (!retryable || attempt >= MAX_TRIES) throw err;
+      if (!retryable || attempt >= MAX_TRIES || signal?.aborted) throw err;
       await sleep(250 * 2 ** attempt);
     }
   }
@@ -167,9 +167,19 @@ export async function exportEvents(options: ExportOptions): Promise<ExportResult
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const progress = (options.progress ?? process.stderr.isTTY === true) ? new Progress(options, checkpoint.records) : undefined;
   let written = 0;
+  // The next page is asked for while this one is written and synced; a run that ends drops it.
+  const abandon = new AbortController();
+  const ask = (cursor: string | null) => {
+    const page = fetchPage(options, cursor, abandon.signal);
+    page.catch(() => {}); // awaited on the next turn, or dropped with the run
+    return page;
+  };
+  let pending = ask(checkpoint.cursor);
   try {
     for (;;) {
-      const page = await fetchPage(options, checkpoint.cursor);
+      const page = await pending;
+      const full = page.data.length >= pageSize && page.next_cursor !== null;
+      if (full) pending = ask(page.next_cursor);
       if (page.data.length > 0) {
         const chunk = Buffer.from(page.data.map((r) => JSON.stringify(r)).join('\n') + '\n');
         await file.write(chunk);
@@ -189,8 +199,10 @@ export async function exportEvents(options: ExportOptions): Promise<ExportResult
         if (!options.to) break; // open-ended: caught up; the next run continues from the checkpoint
         await sleep(options.pollMs ?? POLL_MS); // the window is not complete yet (late commits may still land in it)
       }
+      if (!full) pending = ask(checkpoint.cursor);
     }
   } finally {
+    abandon.abort();
     progress?.stop();
     await file.close();
   }
