@@ -129,19 +129,31 @@ export const setTenantSql = (tx: SqlTx, tenantId: string) => `SELECT set_config(
 
 /**
  * Runs `fn` with `sql` (statements without parameters) sent ahead of it and not awaited, so that
- * the first statement of `fn` goes out in the same round trip (the pool is in pipeline mode).
- * Should `sql` fail, the transaction is aborted and `fn` fails with it; `sql`'s error is the one
- * thrown. It is checked even when `fn` succeeds: `fn` may have sent nothing after it, and a COMMIT
- * would then end the aborted transaction quietly.
+ * the first statement of `fn` goes out in the same round trip (the pool is in pipeline mode) and
+ * the same write: the socket is corked while both are queued, so BEGIN (or a tenant's setting)
+ * and the statement leave in one system call, not two (docs/architecture.md, Group commit: a
+ * write to PostgreSQL's socket was the worker's largest single cost). Should `sql` fail, the
+ * transaction is aborted and `fn` fails with it; `sql`'s error is the one thrown. It is checked
+ * even when `fn` succeeds: `fn` may have sent nothing after it, and a COMMIT would then end the
+ * aborted transaction quietly.
  */
 export async function pipelined<T>(tx: SqlTx, sql: string, fn: () => Promise<T>): Promise<T> {
-  const sent = tx.query(sql).then(
-    () => undefined,
-    (err: unknown) => ({ err }),
-  );
+  const socket = (tx as unknown as { connection?: { stream?: { cork(): void; uncork(): void } } }).connection?.stream;
+  socket?.cork();
+  let sent: Promise<{ err: unknown } | undefined>;
+  let running: Promise<T>;
+  try {
+    sent = tx.query(sql).then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
+    running = fn(); // its first statement is queued before fn's first await
+  } finally {
+    socket?.uncork();
+  }
   let result: T;
   try {
-    result = await fn();
+    result = await running;
   } catch (err) {
     const failed = await sent;
     throw failed ? failed.err : err;

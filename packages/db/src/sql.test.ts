@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import pg from 'pg';
 import { loadConfig } from '@tocsin/config';
-import { Database } from './client.js';
+import { Database, pipelined, setTenantSql } from './client.js';
 import { createTestDatabase, type TestDatabase } from './testing.js';
 
 // Database.sql sends BEGIN (with its opening and the tenant) and the first statement together.
@@ -52,4 +54,31 @@ test('a failed statement rolls back what the transaction wrote before it', async
   ).rejects.toMatchObject({ code: '22012' });
   // The pool has one connection, so the temp table (had it survived) would be visible here.
   expect((await db.sql((tx) => tx.query("SELECT to_regclass('pg_temp.probe') AS t"))).rows).toEqual([{ t: null }]);
+});
+
+test('BEGIN, the tenant and the first statement leave in one write to the socket, the COMMIT in the next', async () => {
+  const pool = new pg.Pool({ connectionString: testDb.url, max: 1, pipeline: true } as pg.PoolConfig);
+  const client = await pool.connect();
+  try {
+    const socket = (client as unknown as { connection: { stream: Writable } }).connection.stream;
+    const writes: string[] = [];
+    // Every write the socket makes goes through one of these two (several buffers: one writev).
+    const write = socket._write.bind(socket);
+    const writev = socket._writev!.bind(socket);
+    socket._write = (chunk, encoding, cb) => (writes.push(Buffer.from(chunk).toString('latin1')), write(chunk, encoding, cb));
+    socket._writev = (chunks, cb) => (writes.push(chunks.map((c) => Buffer.from(c.chunk).toString('latin1')).join('')), writev(chunks, cb));
+
+    const tenantId = randomUUID();
+    const row = await pipelined(client, `BEGIN; ${setTenantSql(client, tenantId)}`, async () => (await client.query("SELECT current_setting('tocsin.tenant_id') AS tenant, $1::int AS n", [7])).rows[0]);
+    await client.query('COMMIT');
+
+    expect(row).toEqual({ tenant: tenantId, n: 7 });
+    expect(writes).toHaveLength(2);
+    expect(writes[0]).toContain('BEGIN;');
+    expect(writes[0]).toContain('$1::int AS n');
+    expect(writes[1]).toContain('COMMIT');
+  } finally {
+    client.release();
+    await pool.end();
+  }
 });
