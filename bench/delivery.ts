@@ -26,7 +26,10 @@ export async function benchDelivery(queue: 'redis' | 'postgres' = 'redis'): Prom
     const tocsin = await measureWorker(sys, {
       sinkArgs: { Webhook: { url: target, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } },
       count: COUNT,
-      workerEnv: { TOCSIN_WORKER_CONCURRENCY: String(CONCURRENCY) },
+      // Every delivery goes to one sink, so its bound of sends in flight (a quarter of the
+      // worker's by default: a hanging receiver must not hold the whole worker) is raised to the
+      // worker's own, for the same 32 at once as the bare worker.
+      workerEnv: { TOCSIN_WORKER_CONCURRENCY: String(CONCURRENCY), TOCSIN_SINK_CONCURRENCY: String(CONCURRENCY) },
     });
     return { bare, tocsin };
   } finally {

@@ -94,6 +94,7 @@ const stores = table(
   ],
 );
 const notes = [
+  'Webhook: every delivery to one sink, 32 sends in flight for both workers (Tocsin\'s bound per sink, 8 by default, set to the worker\'s 32).',
   `Splunk: ${count(splunk.tocsin)} events/s in ${count(splunk.requests)} HEC requests.`,
   `Latency: ${count(latency.sent)} events sent open-loop at ${count(latency.rate)}/s, half the end-to-end peak measured just before on the same api and worker (${count(latency.peakEvents)} events posted by 32 closed-loop producers for 4 s, ${count(latency.peak)}/s from the first post to the last arrival); they arrived at ${count(latency.arrivalRate)}/s${latency.arrivalRate < 0.95 * latency.rate ? ' (the system fell behind the rate: the latencies are mostly queueing)' : ''}; ${latency.missing} never arrived within 30 s.`,
   `Worker memory: ${memory.startRssMb.toFixed(0)} MB once started; ${count(memory.delivered)} of ${count(memory.queued)} delivered in the ${memory.seconds.toFixed(0)} s sampled.`,
