@@ -59,32 +59,46 @@ const event = (detail: Record<string, unknown> = {}): EventInput => ({ action: '
 const count = (tenantId: string) => sys.db.withTenant(tenantId, (tx) => tx.auditEvent.count());
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
 
-test("a tenant's refused event in a shared transaction costs the other tenant no retry, and its own good events at most one", async () => {
+/**
+ * Four submissions queued behind held lanes so that they share one transaction: tenant A's two and
+ * tenant B's two (one of them poison), the poisoned tenant's first in the order `first` says.
+ * Tenants are written in order of their first submission; the last one's statement carries COMMIT.
+ */
+async function sharedRound(poisoned: 'first' | 'last') {
   const { ingestor, counted, release } = heldIngestor(LANES);
   const [beforeA, beforeB] = [await count(a.tenantId), await count(b.tenantId)];
   // One submission in each lane, held; the next four queue up and share one transaction.
   const heads = Array.from({ length: LANES }, () => ingestor.ingest(a.tenantId, [event()]));
-  const [a1, poison, a2, bGood] = [
-    settle(ingestor.ingest(a.tenantId, [event({ n: 1 })])),
-    settle(ingestor.ingest(b.tenantId, [event({ note: 'nul \u0000 here' })])),
-    settle(ingestor.ingest(a.tenantId, [event({ n: 2 }), event({ n: 3 })])),
-    settle(ingestor.ingest(b.tenantId, [event({ fine: true })])),
-  ];
+  const good = () => settle(ingestor.ingest(a.tenantId, [event({ n: 1 })]));
+  const poison = () => settle(ingestor.ingest(b.tenantId, [event({ note: 'nul \u0000 here' })]));
+  const [first, second] = poisoned === 'first' ? [poison(), good()] : [good(), poison()];
+  const a2 = settle(ingestor.ingest(a.tenantId, [event({ n: 2 }), event({ n: 3 })]));
+  const bGood = settle(ingestor.ingest(b.tenantId, [event({ fine: true })]));
+  const [refused, a1] = poisoned === 'first' ? [first, second] : [second, first];
   release();
   await Promise.all(heads);
 
   expect(await a1).toEqual({ value: [expect.objectContaining({ duplicate: false })] });
   expect(await a2).toEqual({ value: [expect.objectContaining({ duplicate: false }), expect.objectContaining({ duplicate: false })] });
   expect(await bGood).toEqual({ value: [expect.objectContaining({ duplicate: false })] });
-  const refused = (await poison) as { error: ApiError };
-  expect(refused.error).toBeInstanceOf(ApiError);
-  expect([refused.error.status, refused.error.code]).toEqual([400, 'invalid_request']);
-  expect(refused.error.details.map((d) => d.path)).toContain('detail');
-
-  // The held ones + 1 shared; then tenant B's two submissions, which failed together, alone once
-  // each. Tenant A's submissions were committed by the shared transaction: no retry.
-  expect(counted.transactions).toBe(LANES + 1 + 2);
+  const { error } = (await refused) as { error: ApiError };
+  expect(error).toBeInstanceOf(ApiError);
+  expect([error.status, error.code]).toEqual([400, 'invalid_request']);
+  expect(error.details.map((d) => d.path)).toContain('detail');
   expect([await count(a.tenantId), await count(b.tenantId)]).toEqual([beforeA + LANES + 3, beforeB + 1]);
+  return counted.transactions;
+}
+
+test("a tenant's refused event in a shared transaction costs the other tenant no retry, and its own good events at most one", async () => {
+  // The held ones + 1 shared; then tenant B's two submissions, which failed together, alone once
+  // each. Tenant A's part, behind B's savepoint's rollback, was committed by the shared transaction.
+  expect(await sharedRound('first')).toBe(LANES + 1 + 2);
+});
+
+test("written last, a tenant's refused event costs the other tenant one transaction more, and nothing else", async () => {
+  // B's statement went with the COMMIT, so A's part rolled back with it and was written again in
+  // one transaction of its own; B's two alone once each, as above.
+  expect(await sharedRound('last')).toBe(LANES + 1 + 1 + 2);
 });
 
 test('a refused submission alone in its transaction is answered at once, with no retry', async () => {

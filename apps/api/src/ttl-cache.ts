@@ -20,6 +20,15 @@ export class TtlCache<K, V> {
     return value;
   }
 
+  /**
+   * The entry if it is there and fresh, at once (`get` answers a hit a microtask later). A cached
+   * `undefined` reads as a miss.
+   */
+  peek(key: K): V | undefined {
+    const hit = this.#entries.get(key);
+    return hit && hit.until > Date.now() ? hit.value : undefined;
+  }
+
   delete(key: K): void {
     this.#entries.delete(key);
   }

@@ -64,6 +64,9 @@ export function sinkRuns(attempts: SinkAttempt[]): SinkRuns {
   };
 }
 
+/** Whether `openBroken` has anything to check: a sink failed, or answered 410. */
+export const mayOpen = (runs: SinkRuns) => runs.failing.length > 0 || runs.gone.length > 0;
+
 /**
  * The statement that moves each sink's `failing_since`, over parameters holding SinkRuns' ids,
  * ok and at; a CTE of the statement that records the attempts (deliveries.ts).
@@ -79,7 +82,7 @@ export const failingSinceSql = (ids: string, ok: string, at: string) =>
  */
 export async function openBroken(tx: SqlTx, tenantId: string, runs: SinkRuns, options: BreakerOptions): Promise<Map<string, OpenReason>> {
   const { failing, gone } = runs;
-  if (failing.length === 0 && gone.length === 0) return new Map();
+  if (!mayOpen(runs)) return new Map();
 
   const { rows: opened } = await tx.query<DisabledSink>(
     `UPDATE event_sink SET enabled = false, updated_at = now(),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { GroupCommit, AUDIT_EVENT_COLUMNS, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
+import { committing, GroupCommit, pipelined, setTenantSql, AUDIT_EVENT_COLUMNS, toEventRecord, type AuditEventRow, type Database, type QueryConfig, type QueryResultRow, type SqlTx } from '@tocsin/db';
 import type { EventRecord, Severity } from '@tocsin/catalog';
 import type { Outcome } from '@tocsin/channels';
-import { failingSinceSql, openBroken, sinkRuns, type BreakerOptions } from './breaker.js';
+import { failingSinceSql, mayOpen, openBroken, sinkRuns, type BreakerOptions } from './breaker.js';
 import type { RetryPolicies, RetryPolicy } from './retry-policy.js';
 
 /** Longest error message kept in the attempt log and on the delivery. */
@@ -54,6 +54,9 @@ interface Ref {
   deliveryId: string;
 }
 
+/** A statement alone, where `committing` would send COMMIT behind it. */
+const query = <R extends QueryResultRow>(tx: SqlTx, statement: QueryConfig) => tx.query<R>(statement);
+
 /**
  * The worker's reads and writes of delivery state. Concurrent jobs share transactions (group
  * commit) — one commit per batch instead of two per delivery — and each statement handles a
@@ -69,9 +72,9 @@ export class DeliveryStore {
     private readonly policies: RetryPolicies,
     private readonly breaker: BreakerOptions,
   ) {
-    const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[]) => Promise<O[]>) => (items: I[]) => db.perTenant(items, fn);
-    this.#claims = new GroupCommit(run((tx, tenantId, group) => this.#claim(tx, tenantId, group)), { lanes: 2, maxBatch: 1000 });
-    this.#records = new GroupCommit(run((tx, tenantId, group) => this.#record(tx, tenantId, group)), { lanes: 2, maxBatch: 1000 });
+    const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[], last: boolean) => Promise<O[]>) => (items: I[]) => db.perTenant(items, fn);
+    this.#claims = new GroupCommit(run((tx, tenantId, group, last) => this.#claim(tx, tenantId, group, last)), { lanes: 2, maxBatch: 1000 });
+    this.#records = new GroupCommit(run((tx, tenantId, group, last) => this.#record(tx, tenantId, group, last)), { lanes: 2, maxBatch: 1000 });
   }
 
   /**
@@ -95,11 +98,18 @@ export class DeliveryStore {
     return this.#records.submit({ tenantId, deliveryId, record });
   }
 
-  async #claim(tx: SqlTx, tenantId: string, group: Ref[]): Promise<ClaimResult[]> {
+  /**
+   * `last`: the round's last tenant, whose claim carries the COMMIT. Its skipped and held
+   * deliveries, known only from the claim's answer, are then settled by a transaction of their
+   * own (rare: a sink deleted or disabled since ingest); should the worker die in between, the
+   * claim's lease runs out and the next claim settles them.
+   */
+  async #claim(tx: SqlTx, tenantId: string, group: Ref[], last: boolean): Promise<ClaimResult[]> {
     // One statement (one round trip): the claim, and each claimed delivery's sink and event. A
     // sink or event that is gone leaves its columns null. A sink's config comes once, on the
     // first of its rows: a batch job's thousand deliveries share one sink.
-    const { rows: claimed } = await tx.query<
+    const send = last ? committing : query;
+    const { rows: claimed } = await send<
       Omit<AuditEventRow, 'id'> & {
         id: string | null;
         delivery_id: string;
@@ -116,8 +126,8 @@ export class DeliveryStore {
         sink_deleted: boolean;
         sink_rate: number | null;
       }
-    >(
-      `WITH claimed AS (
+    >(tx, {
+      text: `WITH claimed AS (
          UPDATE delivery SET state = 'in_flight', attempts = attempts + 1, updated_at = now(),
                 next_attempt_at = now() + make_interval(secs => $2::float8)
           WHERE id = ANY($1::uuid[])
@@ -131,8 +141,8 @@ export class DeliveryStore {
          FROM claimed c
          LEFT JOIN event_sink s ON s.id = c.sink_id
          LEFT JOIN LATERAL (SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event WHERE tenant_id = $3::uuid AND id = c.event_id) e ON true`,
-      [group.map((g) => g.deliveryId), this.leaseMs / 1000, tenantId],
-    );
+      values: [group.map((g) => g.deliveryId), this.leaseMs / 1000, tenantId],
+    });
     if (claimed.length === 0) return group.map(() => ({ kind: 'finished' }));
 
     const results = new Map<string, ClaimResult>();
@@ -164,16 +174,18 @@ export class DeliveryStore {
         },
       });
     }
-    if (skipped.length > 0) {
-      await tx.query(
-        `UPDATE delivery d SET state = 'skipped', last_error_code = v.code, finished_at = now(), updated_at = now()
-           FROM unnest($1::uuid[], $2::text[]) AS v(id, code) WHERE d.id = v.id`,
-        [skipped.map((x) => x.id), skipped.map((x) => x.code)],
-      );
-    }
-    if (held.length > 0) {
-      // No send happened: the claim's attempt is given back.
-      await tx.query(`UPDATE delivery SET state = 'held', attempts = attempts - 1, updated_at = now() WHERE id = ANY($1::uuid[])`, [held]);
+    if (skipped.length > 0 || held.length > 0) {
+      // A held delivery was not sent: the claim's attempt is given back.
+      const settle = {
+        text: `WITH skipped AS (
+           UPDATE delivery d SET state = 'skipped', last_error_code = v.code, finished_at = now(), updated_at = now()
+             FROM unnest($1::uuid[], $2::text[]) AS v(id, code) WHERE d.id = v.id
+         )
+         UPDATE delivery SET state = 'held', attempts = attempts - 1, updated_at = now() WHERE id = ANY($3::uuid[])`,
+        values: [skipped.map((x) => x.id), skipped.map((x) => x.code), held],
+      };
+      if (last) await pipelined(tx, `BEGIN; ${setTenantSql(tx, tenantId)}`, () => committing(tx, settle));
+      else await tx.query(settle);
     }
     // Two jobs naming one delivery can meet in one round: the first gets the claim, the other
     // finds it taken, as it would a round later.
@@ -184,7 +196,8 @@ export class DeliveryStore {
     });
   }
 
-  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[]): Promise<RecordResult[]> {
+  /** `last`: the round's last tenant, whose statement carries the COMMIT when nothing can follow it. */
+  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[], last: boolean): Promise<RecordResult[]> {
     const rows = group.map(({ deliveryId, record }) => {
       const failure = record.outcome.kind === 'delivered' ? undefined : record.outcome;
       return { deliveryId, record, failure, message: failure?.message.slice(0, MAX_MESSAGE) ?? null };
@@ -195,9 +208,11 @@ export class DeliveryStore {
     );
     // One statement for the three tables and the whole group (one round trip), each row's values
     // from parallel arrays; the delivery's update reads its id, status, code and message from the
-    // attempt's.
-    await tx.query(
-      `WITH breaker AS (${failingSinceSql('$17', '$18', '$19')}),
+    // attempt's. When no sink failed, no breaker check follows it: the round's last one carries
+    // the COMMIT.
+    const send = last && !mayOpen(runs) ? committing : query;
+    await send(tx, {
+      text: `WITH breaker AS (${failingSinceSql('$17', '$18', '$19')}),
        attempt AS (
          INSERT INTO delivery_attempt (id, tenant_id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)
          SELECT a.id, $1::uuid, a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_code, a.error_message, a.response_body
@@ -214,7 +229,7 @@ export class DeliveryStore {
          FROM unnest($3::uuid[], $12::text[], $8::int[], $9::text[], $10::text[], $13::timestamptz[], $14::int[], $15::jsonb[], $16::timestamptz[])
            AS v(id, state, status, code, message, next_at, deferred, policy, until)
         WHERE d.id = v.id`,
-      [
+      values: [
         tenantId,
         rows.map(() => randomUUID()),
         rows.map((r) => r.deliveryId),
@@ -235,7 +250,7 @@ export class DeliveryStore {
         runs.ok,
         runs.at,
       ],
-    );
+    });
     const opened = await openBroken(tx, tenantId, runs, this.breaker);
     return group.map(({ record }) => {
       const reason = opened.get(record.sinkId);

@@ -64,12 +64,13 @@ export class Database {
       // BEGIN goes with the transaction's opening statements and, with a tenant, sets it too, in
       // the round trip of the first statement of `fn`.
       const result = await pipelined(client, `BEGIN; ${opening}${tenantId === undefined ? '' : setTenantSql(client, tenantId)}`, () => fn(client));
-      await client.query('COMMIT');
+      if (!committed.has(client)) await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!committed.has(client)) await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      committed.delete(client);
       client.off('error', ignore);
       client.release();
     }
@@ -77,11 +78,12 @@ export class Database {
 
   /**
    * `perTenant` in a transaction of its own (a group commit's round): the first tenant is set
-   * with BEGIN, each further one before its statements.
+   * with BEGIN, each further one before its statements. `last` says the tenant is the round's
+   * last, whose final statement may carry the COMMIT (`committing`).
    */
-  perTenant<I extends { tenantId: string }, O>(items: readonly I[], fn: (tx: SqlTx, tenantId: string, group: I[]) => Promise<O[]>): Promise<O[]> {
+  perTenant<I extends { tenantId: string }, O>(items: readonly I[], fn: (tx: SqlTx, tenantId: string, group: I[], last: boolean) => Promise<O[]>): Promise<O[]> {
     const first = items[0]?.tenantId;
-    return this.sql((tx) => perTenant(tx, items, (tenantId, group) => fn(tx, tenantId, group), first), first);
+    return this.sql((tx) => perTenant(tx, items, (tenantId, group, last) => fn(tx, tenantId, group, last), first), first);
   }
 
   async withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -138,19 +140,15 @@ export const setTenantSql = (tx: SqlTx, tenantId: string) => `SELECT set_config(
  * aborted transaction quietly.
  */
 export async function pipelined<T>(tx: SqlTx, sql: string, fn: () => Promise<T>): Promise<T> {
-  const socket = (tx as unknown as { connection?: { stream?: { cork(): void; uncork(): void } } }).connection?.stream;
-  socket?.cork();
-  let sent: Promise<{ err: unknown } | undefined>;
-  let running: Promise<T>;
-  try {
+  let sent!: Promise<{ err: unknown } | undefined>;
+  let running!: Promise<T>;
+  corked(tx, () => {
     sent = tx.query(sql).then(
       () => undefined,
       (err: unknown) => ({ err }),
     );
     running = fn(); // its first statement is queued before fn's first await
-  } finally {
-    socket?.uncork();
-  }
+  });
   let result: T;
   try {
     result = await running;
@@ -161,6 +159,52 @@ export async function pipelined<T>(tx: SqlTx, sql: string, fn: () => Promise<T>)
   const failed = await sent;
   if (failed) throw failed.err;
   return result;
+}
+
+/** Transactions of `Database.sql` whose COMMIT went out with their last statement (`committing`). */
+const committed = new WeakSet<SqlTx>();
+
+/**
+ * Sends `query` as the transaction's last statement with COMMIT behind it, in one write, so that
+ * the commit costs no round trip of its own (docs/architecture.md, Group commit). For
+ * `Database.sql`'s transactions only, which then send no COMMIT (or ROLLBACK) of their own;
+ * nothing may follow it. If the statement fails, PostgreSQL answers the COMMIT with a rollback:
+ * nothing the transaction wrote is kept, and the statement's error is thrown.
+ */
+export async function committing<R extends pg.QueryResultRow>(tx: SqlTx, query: pg.QueryConfig): Promise<pg.QueryResult<R>> {
+  committed.add(tx);
+  let statement!: Promise<pg.QueryResult<R>>;
+  let commit!: Promise<pg.QueryResult | { err: unknown }>;
+  corked(tx, () => {
+    statement = tx.query<R>(query);
+    commit = tx.query('COMMIT').catch((err: unknown) => ({ err }));
+  });
+  let result: pg.QueryResult<R>;
+  try {
+    result = await statement;
+  } finally {
+    await commit; // the transaction is over either way
+  }
+  const ended = await commit;
+  if ('err' in ended) throw ended.err;
+  // A transaction aborted before the statement (by a statement sent ahead of it) fails the
+  // statement too; should one not, its COMMIT must not pass for one.
+  if (ended.command !== 'COMMIT') throw new Error(`the transaction ended in ${ended.command}, not COMMIT`);
+  return result;
+}
+
+/**
+ * Runs `queue`, which makes queries without awaiting, with the socket corked: what it queues
+ * leaves in one system call. pg writes each query as it is made (the pool is in pipeline mode).
+ */
+function corked(tx: SqlTx, queue: () => void): void {
+  const socket = (tx as unknown as { connection?: { stream?: { cork(): void; uncork(): void } } }).connection?.stream;
+  socket?.cork();
+  try {
+    queue();
+  } finally {
+    socket?.uncork();
+  }
 }
 
 /** The positions of a mixed batch's items, per tenant, tenants in order of first appearance. */
@@ -181,13 +225,14 @@ export function indexesByTenant(items: readonly { tenantId: string }[]): Map<str
 async function perTenant<I extends { tenantId: string }, O>(
   tx: SqlTx,
   items: readonly I[],
-  fn: (tenantId: string, group: I[]) => Promise<O[]>,
+  fn: (tenantId: string, group: I[], last: boolean) => Promise<O[]>,
   /** The tenant the transaction has set already (see Database.sql), if any. */
   current?: string,
 ): Promise<O[]> {
   const out = new Array<O>(items.length);
-  for (const [tenantId, indexes] of indexesByTenant(items)) {
-    const group = () => fn(tenantId, indexes.map((i) => items[i]!));
+  const tenants = [...indexesByTenant(items)];
+  for (const [n, [tenantId, indexes]] of tenants.entries()) {
+    const group = () => fn(tenantId, indexes.map((i) => items[i]!), n === tenants.length - 1);
     const results = tenantId === current ? await group() : await pipelined(tx, setTenantSql(tx, tenantId), group);
     current = undefined;
     indexes.forEach((itemIndex, k) => (out[itemIndex] = results[k]!));

@@ -1,4 +1,5 @@
-export { Database, indexesByTenant, pipelined, setTenantSql, sqlSetTenant, type DatabaseOptions, type SqlTx, type Tx } from './client.js';
+export { committing, Database, indexesByTenant, pipelined, setTenantSql, sqlSetTenant, type DatabaseOptions, type SqlTx, type Tx } from './client.js';
+export type { QueryConfig, QueryResultRow } from 'pg';
 export { SecretBox, DecryptError, keyId } from './crypto.js';
 export { migrate, MIGRATIONS_DIR } from './migrate.js';
 export { isDatabaseUnavailable } from './unavailable.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { loadConfig } from '@tocsin/config';
-import { Database, pipelined, setTenantSql } from './client.js';
+import { committing, Database, pipelined, setTenantSql } from './client.js';
 import { createTestDatabase, type TestDatabase } from './testing.js';
 
 // Database.sql sends BEGIN (with its opening and the tenant) and the first statement together.
@@ -56,18 +56,23 @@ test('a failed statement rolls back what the transaction wrote before it', async
   expect((await db.sql((tx) => tx.query("SELECT to_regclass('pg_temp.probe') AS t"))).rows).toEqual([{ t: null }]);
 });
 
+/** What a pooled client writes to its socket, one string per system call. */
+function recordWrites(client: pg.PoolClient): string[] {
+  const socket = (client as unknown as { connection: { stream: Writable } }).connection.stream;
+  const writes: string[] = [];
+  // Every write the socket makes goes through one of these two (several buffers: one writev).
+  const write = socket._write.bind(socket);
+  const writev = socket._writev!.bind(socket);
+  socket._write = (chunk, encoding, cb) => (writes.push(Buffer.from(chunk).toString('latin1')), write(chunk, encoding, cb));
+  socket._writev = (chunks, cb) => (writes.push(chunks.map((c) => Buffer.from(c.chunk).toString('latin1')).join('')), writev(chunks, cb));
+  return writes;
+}
+
 test('BEGIN, the tenant and the first statement leave in one write to the socket, the COMMIT in the next', async () => {
   const pool = new pg.Pool({ connectionString: testDb.url, max: 1, pipeline: true } as pg.PoolConfig);
   const client = await pool.connect();
   try {
-    const socket = (client as unknown as { connection: { stream: Writable } }).connection.stream;
-    const writes: string[] = [];
-    // Every write the socket makes goes through one of these two (several buffers: one writev).
-    const write = socket._write.bind(socket);
-    const writev = socket._writev!.bind(socket);
-    socket._write = (chunk, encoding, cb) => (writes.push(Buffer.from(chunk).toString('latin1')), write(chunk, encoding, cb));
-    socket._writev = (chunks, cb) => (writes.push(chunks.map((c) => Buffer.from(c.chunk).toString('latin1')).join('')), writev(chunks, cb));
-
+    const writes = recordWrites(client);
     const tenantId = randomUUID();
     const row = await pipelined(client, `BEGIN; ${setTenantSql(client, tenantId)}`, async () => (await client.query("SELECT current_setting('tocsin.tenant_id') AS tenant, $1::int AS n", [7])).rows[0]);
     await client.query('COMMIT');
@@ -81,4 +86,74 @@ test('BEGIN, the tenant and the first statement leave in one write to the socket
     client.release();
     await pool.end();
   }
+});
+
+describe('committing: the last statement with COMMIT behind it', () => {
+  const probe = 'CREATE TABLE IF NOT EXISTS committed_probe (v text)';
+  const probed = async (marker: string) => (await db.sql((tx) => tx.query('SELECT count(*)::int AS n FROM committed_probe WHERE v = $1', [marker]))).rows[0].n;
+  beforeAll(async () => {
+    const owner = new pg.Client({ connectionString: testDb.url });
+    await owner.connect();
+    await owner.query(probe);
+    await owner.query(`GRANT SELECT, INSERT ON committed_probe TO ${config.TOCSIN_DB_ROLE}`);
+    await owner.end();
+  });
+
+  test('BEGIN, the statement and COMMIT leave in one write, and what it wrote is committed', async () => {
+    const pool = new pg.Pool({ connectionString: testDb.url, max: 1, pipeline: true } as pg.PoolConfig);
+    const client = await pool.connect();
+    try {
+      const writes = recordWrites(client);
+      const marker = randomUUID();
+      const result = await pipelined(client, `BEGIN; ${setTenantSql(client, randomUUID())}`, () => committing(client, { text: 'INSERT INTO committed_probe VALUES ($1) RETURNING v', values: [marker] }));
+      expect(result.rows).toEqual([{ v: marker }]);
+      expect(writes).toHaveLength(1);
+      expect(writes[0]).toMatch(/BEGIN;[^]*INSERT INTO committed_probe[^]*COMMIT/);
+      // The transaction is over: its local setting is gone, and the row is seen by another connection.
+      expect((await client.query("SELECT current_setting('tocsin.tenant_id', true) AS tenant")).rows).toEqual([{ tenant: '' }]);
+      expect(await probed(marker)).toBe(1);
+    } finally {
+      client.release();
+      await pool.end();
+    }
+  });
+
+  test('in Database.sql, no COMMIT of its own follows', async () => {
+    const notices: string[] = [];
+    const marker = randomUUID();
+    await db.sql(async (tx) => {
+      // PostgreSQL warns of a COMMIT or ROLLBACK sent outside a transaction.
+      tx.on('notice', (n) => notices.push(n.message ?? ''));
+      await tx.query('INSERT INTO committed_probe VALUES ($1)', [`${marker}-before`]);
+      return committing(tx, { text: 'INSERT INTO committed_probe VALUES ($1)', values: [marker] });
+    });
+    expect(await probed(marker)).toBe(1);
+    expect(await probed(`${marker}-before`)).toBe(1);
+    expect(notices).toEqual([]);
+  });
+
+  test('a failed statement is the error thrown, and nothing the transaction wrote is kept', async () => {
+    const marker = randomUUID();
+    await expect(
+      db.sql(async (tx) => {
+        await tx.query('INSERT INTO committed_probe VALUES ($1)', [marker]);
+        return committing(tx, { text: 'SELECT 1/0' });
+      }),
+    ).rejects.toMatchObject({ code: '22012' });
+    expect(await probed(marker)).toBe(0);
+    // The pool's one connection is clean again afterwards.
+    expect((await db.sql((tx) => tx.query('SELECT 1 AS one'))).rows).toEqual([{ one: 1 }]);
+  });
+
+  test('a transaction aborted before the statement is not taken for committed', async () => {
+    const marker = randomUUID();
+    await expect(
+      db.sql(async (tx) => {
+        await tx.query('INSERT INTO committed_probe VALUES ($1)', [marker]);
+        await tx.query('SELECT 1/0').catch(() => undefined); // aborts the transaction; the caller goes on regardless
+        return committing(tx, { text: 'SELECT 1' });
+      }),
+    ).rejects.toMatchObject({ code: '25P02' });
+    expect(await probed(marker)).toBe(0);
+  });
 });

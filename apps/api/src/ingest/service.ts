@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveSeverity, lookupAction, recordLevel, type CatalogEntry, type Level, type Severity } from '@tocsin/catalog';
 import { FORWARD_DEBUG_FIELD, sinkTakes } from '@tocsin/channels';
-import { GroupCommit, indexesByTenant, isDatabaseUnavailable, ItemFailure, pipelined, setTenantSql, type Database, type SqlTx } from '@tocsin/db';
+import { committing, GroupCommit, indexesByTenant, isDatabaseUnavailable, ItemFailure, pipelined, setTenantSql, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { ApiError } from '../errors.js';
@@ -149,28 +149,37 @@ export class Ingestor {
   /**
    * One transaction for a batch of submissions. Each tenant's submissions are written together, by
    * one statement per tenant per batch, not per request, since every statement costs a round
-   * trip: a batch of one tenant is two (BEGIN with the first tenant's setting, sent with the
-   * statement; COMMIT), and each further tenant adds one. An event id that appears twice is stored once; the later submission sees a duplicate.
+   * trip: a batch of one tenant is one (BEGIN with the first tenant's setting, the statement and
+   * COMMIT go out together), and each further tenant adds one. An event id that appears twice is
+   * stored once; the later submission sees a duplicate.
    *
    * Each tenant's statement runs behind a savepoint, so data PostgreSQL refuses (a NUL character,
    * a timestamp out of its range) rolls back that tenant's part only: the other tenants' rows
-   * commit in this same transaction, and one tenant's bad events never cost another a retry. The
-   * refused part's submissions are answered as failed: alone if there was one, else each is
-   * retried alone once (see GroupCommit), which finds the bad one.
+   * commit in this same transaction. The last tenant's statement has COMMIT right behind it, so
+   * when that one is refused the whole transaction has rolled back: the other tenants' parts are
+   * written again, in a transaction of their own (one round trip more for them, once per bad
+   * tenant in their batch). The refused part's submissions are answered as failed: alone if there
+   * was one, else each is retried alone once (see GroupCommit), which finds the bad one.
    */
-  #flush(batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
-    // A stuck statement is cancelled; the check before commit bounds the whole transaction. Set
-    // before the first savepoint, so no rollback to one undoes it. The first tenant's savepoint
-    // and setting go with BEGIN.
+  async #flush(batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
+    // A stuck statement is cancelled, and the last one gets what remains of the budget: that
+    // bounds the whole transaction. Set before the first savepoint, so no rollback to one undoes
+    // it. The first tenant's savepoint and setting go with BEGIN.
     const opening = `SET LOCAL statement_timeout = ${INGEST_TX_MAX_MS}; SAVEPOINT tenant; `;
-    return this.deps.db.sql((tx) => this.#store(tx, batch), batch[0]!.tenantId, opening);
+    const { out, lost } = await this.deps.db.sql((tx) => this.#store(tx, batch), batch[0]!.tenantId, opening);
+    if (!lost) return out;
+    const kept = batch.flatMap((_, i) => (out[i] instanceof ItemFailure ? [] : [i]));
+    const again = await this.#flush(kept.map((i) => batch[i]!));
+    kept.forEach((i, k) => (out[i] = again[k]!));
+    return out;
   }
 
-  async #store(tx: SqlTx, batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
-    const started = Date.now();
+  /** `lost`: the last tenant's part was refused, and the other tenants' parts rolled back with it. */
+  async #store(tx: SqlTx, batch: Submission[]): Promise<{ out: (Stored | ItemFailure)[]; lost: boolean }> {
+    const deadline = Date.now() + INGEST_TX_MAX_MS;
     const out = new Array<Stored | ItemFailure>(batch.length);
-    let first = true;
-    for (const [tenantId, indexes] of indexesByTenant(batch)) {
+    const tenants = [...indexesByTenant(batch)];
+    for (const [n, [tenantId, indexes]] of tenants.entries()) {
       // The savepoint and the tenant go out with the tenant's statement, in its round trip (the
       // first tenant's came with BEGIN). The savepoint is not released (a release costs a round
       // trip and changes nothing: its writes commit with the transaction either way); the next one
@@ -178,34 +187,42 @@ export class Ingestor {
       // next tenant replaces. maxBatch bounds the savepoints, keeping a transaction's
       // subtransactions within PostgreSQL's cache of 64. The id is a tenant id from
       // authentication, quoted by the driver.
-      const savepoint = first ? undefined : `SAVEPOINT tenant; ${setTenantSql(tx, tenantId)}`;
-      first = false;
-      const store = () => this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!));
+      const savepoint = n === 0 ? undefined : `SAVEPOINT tenant; ${setTenantSql(tx, tenantId)}`;
+      const last = n === tenants.length - 1;
+      const store = () => this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!), last ? deadline : undefined);
       try {
         const results = savepoint === undefined ? await store() : await pipelined(tx, savepoint, store);
         indexes.forEach((itemIndex, k) => (out[itemIndex] = results[k]!));
       } catch (err) {
-        if ((err as { code?: string }).code === QUERY_CANCELED) throw new TooSlow();
+        if ((err as { code?: string }).code === QUERY_CANCELED || err instanceof TooSlow) throw new TooSlow();
         // Anything else than refused data (a lost connection, a bug) fails the whole transaction.
         if (!isRefusedData(err)) throw err;
-        await tx.query('ROLLBACK TO SAVEPOINT tenant');
         const failure = new ItemFailure(err, indexes.length === 1);
         for (const i of indexes) out[i] = failure;
+        if (last) return { out, lost: n > 0 };
+        await tx.query('ROLLBACK TO SAVEPOINT tenant');
       }
     }
-    if (Date.now() - started > INGEST_TX_MAX_MS) throw new TooSlow();
-    return out;
+    return { out, lost: false };
   }
 
-  async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[]): Promise<Stored[]> {
-    const sinks = await this.deps.cache.get(tenantId, async () => {
-      const { rows } = await tx.query<SinkRow>(
-        `SELECT id, channel, events, min_severity AS "minSeverity", COALESCE((config ->> $2)::boolean, false) AS "forwardDebug"
-           FROM event_sink WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL`,
-        [tenantId, FORWARD_DEBUG_FIELD],
-      );
-      return rows;
-    });
+  /**
+   * One tenant's part: the events and their deliveries, one statement. Given the transaction's
+   * `deadline`, it is the last statement: its timeout is what remains until then, and COMMIT goes
+   * with it. Sent in the caller's write (BEGIN's or the savepoint's) when the tenant's sinks are
+   * cached; a miss loads them first, a round trip of its own.
+   */
+  async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[], deadline?: number): Promise<Stored[]> {
+    const sinks =
+      this.deps.cache.peek(tenantId) ??
+      (await this.deps.cache.get(tenantId, async () => {
+        const { rows } = await tx.query<SinkRow>(
+          `SELECT id, channel, events, min_severity AS "minSeverity", COALESCE((config ->> $2)::boolean, false) AS "forwardDebug"
+             FROM event_sink WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL`,
+          [tenantId, FORWARD_DEBUG_FIELD],
+        );
+        return rows;
+      }));
     const events = submissions.flatMap((s) => s.events.map((e) => ({ ...e, occurredAt: e.input.occurred_at ?? s.receivedAt.toISOString() })));
     // The deliveries an event would have, for the first carrier of each id (a later one is a
     // duplicate): the statement writes those of the events it stores.
@@ -220,7 +237,13 @@ export class Ingestor {
     // Set-based SQL, one statement: the events, and the deliveries of those it stored.
     // A party sent in part keeps the record's shape: every key present, the missing ones null.
     const party = (p: EventInput['actor']) => (p === undefined ? null : JSON.stringify({ id: p.id ?? null, type: p.type ?? null, name: p.name ?? null }));
-    const { rows: created } = await tx.query<{ id: string }>(
+    const insert = (text: string, values: unknown[]) => {
+      if (deadline === undefined) return tx.query<{ id: string }>(text, values);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new TooSlow();
+      return pipelined(tx, `SET LOCAL statement_timeout = ${remaining}`, () => committing<{ id: string }>(tx, { text, values }));
+    };
+    const { rows: created } = await insert(
       `WITH created AS (
          INSERT INTO audit_event (tenant_id, id, action, title, category, severity, level, catalog, actor, resource, source_ip, detail, occurred_at)
          SELECT $1::uuid, e.* FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],

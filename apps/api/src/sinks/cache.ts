@@ -43,6 +43,11 @@ export class SinkCache {
     return this.#entries.get(tenantId, load);
   }
 
+  /** The tenant's enabled sinks if the cache holds them, at once. */
+  peek(tenantId: string): SinkRow[] | undefined {
+    return this.#entries.peek(tenantId);
+  }
+
   invalidate(tenantId: string): void {
     this.#entries.delete(tenantId);
     if (this.#channel) this.#bus?.publish(this.#channel, tenantId).catch(() => undefined);
