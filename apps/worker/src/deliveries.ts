@@ -54,17 +54,23 @@ interface Ref {
   deliveryId: string;
 }
 
+/** The breaker's bookkeeping, per sink of a group of attempts (breaker.ts). */
+const runsOf = (group: { record: AttemptRecord }[]) =>
+  sinkRuns(group.map(({ record }) => ({ sinkId: record.sinkId, delivered: record.outcome.kind === 'delivered', gone: record.next.state === 'held', at: record.startedAt })));
+
 /** A statement alone, where `committing` would send COMMIT behind it. */
 const query = <R extends QueryResultRow>(tx: SqlTx, statement: QueryConfig) => tx.query<R>(statement);
 
+/** One job's part of a round: its claim, or the record of its attempt. */
+type Op = (Ref & { op: 'claim' }) | (Ref & { op: 'record'; record: AttemptRecord });
+
 /**
  * The worker's reads and writes of delivery state. Concurrent jobs share transactions (group
- * commit) — one commit per batch instead of two per delivery — and each statement handles a
- * whole tenant's part of the batch.
+ * commit): one round holds the claims and the attempt records of all jobs that came meanwhile,
+ * one statement each per tenant, both in one write.
  */
 export class DeliveryStore {
-  readonly #claims: GroupCommit<Ref, ClaimResult>;
-  readonly #records: GroupCommit<Ref & { record: AttemptRecord }, RecordResult>;
+  readonly #rounds: GroupCommit<Op, ClaimResult | RecordResult>;
 
   constructor(
     db: Database,
@@ -72,9 +78,7 @@ export class DeliveryStore {
     private readonly policies: RetryPolicies,
     private readonly breaker: BreakerOptions,
   ) {
-    const run = <I extends Ref, O>(fn: (tx: SqlTx, tenantId: string, group: I[], last: boolean) => Promise<O[]>) => (items: I[]) => db.perTenant(items, fn);
-    this.#claims = new GroupCommit(run((tx, tenantId, group, last) => this.#claim(tx, tenantId, group, last)), { lanes: 2, maxBatch: 1000 });
-    this.#records = new GroupCommit(run((tx, tenantId, group, last) => this.#record(tx, tenantId, group, last)), { lanes: 2, maxBatch: 1000 });
+    this.#rounds = new GroupCommit((ops) => db.perTenant(ops, (tx, tenantId, group, last) => this.#round(tx, tenantId, group, last)), { lanes: 2, maxBatch: 1000 });
   }
 
   /**
@@ -86,7 +90,7 @@ export class DeliveryStore {
    * as skipped; a disabled one holds it (without counting the attempt) until it is enabled.
    */
   claim(tenantId: string, deliveryId: string): Promise<ClaimResult> {
-    return this.#claims.submit({ tenantId, deliveryId });
+    return this.#rounds.submit({ op: 'claim', tenantId, deliveryId }) as Promise<ClaimResult>;
   }
 
   /**
@@ -95,20 +99,41 @@ export class DeliveryStore {
    * breaker's bound (or a 410) disables the sink (breaker.ts).
    */
   record(tenantId: string, deliveryId: string, record: AttemptRecord): Promise<RecordResult> {
-    return this.#records.submit({ tenantId, deliveryId, record });
+    return this.#rounds.submit({ op: 'record', tenantId, deliveryId, record }) as Promise<RecordResult>;
   }
 
   /**
-   * `last`: the round's last tenant, whose claim carries the COMMIT. Its skipped and held
+   * One tenant's part of a round: the records' statement, then the claims', queued together (one
+   * write). The round's last tenant ends it: its last statement carries the COMMIT, unless the
+   * breaker's check must follow (a sink failed).
+   */
+  async #round(tx: SqlTx, tenantId: string, group: Op[], last: boolean): Promise<(ClaimResult | RecordResult)[]> {
+    const records = group.filter((o): o is Op & { op: 'record' } => o.op === 'record');
+    const claims = group.filter((o) => o.op === 'claim');
+    const checks = records.length > 0 && mayOpen(runsOf(records));
+    const recorded = records.length === 0 ? Promise.resolve([]) : this.#record(tx, tenantId, records, last && claims.length === 0);
+    const claimed = claims.length === 0 ? Promise.resolve([]) : this.#claim(tx, tenantId, claims, last && !checks);
+    // Both statements are on their way; should one fail, the other fails with the transaction.
+    const [r, c] = await Promise.allSettled([recorded, claimed]);
+    if (r.status === 'rejected') throw r.reason;
+    if (c.status === 'rejected') throw c.reason;
+    const results = new Map<Op, ClaimResult | RecordResult>();
+    records.forEach((o, i) => results.set(o, r.value[i]!));
+    claims.forEach((o, i) => results.set(o, c.value[i]!));
+    return group.map((o) => results.get(o)!);
+  }
+
+  /**
+   * `ends`: the claim is the round's last statement and carries its COMMIT. Its skipped and held
    * deliveries, known only from the claim's answer, are then settled by a transaction of their
    * own (rare: a sink deleted or disabled since ingest); should the worker die in between, the
    * claim's lease runs out and the next claim settles them.
    */
-  async #claim(tx: SqlTx, tenantId: string, group: Ref[], last: boolean): Promise<ClaimResult[]> {
+  async #claim(tx: SqlTx, tenantId: string, group: Ref[], ends: boolean): Promise<ClaimResult[]> {
     // One statement (one round trip): the claim, and each claimed delivery's sink and event. A
     // sink or event that is gone leaves its columns null. A sink's config comes once, on the
     // first of its rows: a batch job's thousand deliveries share one sink.
-    const send = last ? committing : query;
+    const send = ends ? committing : query;
     const { rows: claimed } = await send<
       Omit<AuditEventRow, 'id'> & {
         id: string | null;
@@ -184,7 +209,7 @@ export class DeliveryStore {
          UPDATE delivery SET state = 'held', attempts = attempts - 1, updated_at = now() WHERE id = ANY($3::uuid[])`,
         values: [skipped.map((x) => x.id), skipped.map((x) => x.code), held],
       };
-      if (last) await pipelined(tx, `BEGIN; ${setTenantSql(tx, tenantId)}`, () => committing(tx, settle));
+      if (ends) await pipelined(tx, `BEGIN; ${setTenantSql(tx, tenantId)}`, () => committing(tx, settle));
       else await tx.query(settle);
     }
     // Two jobs naming one delivery can meet in one round: the first gets the claim, the other
@@ -196,21 +221,17 @@ export class DeliveryStore {
     });
   }
 
-  /** `last`: the round's last tenant, whose statement carries the COMMIT when nothing can follow it. */
-  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[], last: boolean): Promise<RecordResult[]> {
+  /** `ends`: the statement is the round's last; it carries the COMMIT when no breaker check must follow it. */
+  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[], ends: boolean): Promise<RecordResult[]> {
     const rows = group.map(({ deliveryId, record }) => {
       const failure = record.outcome.kind === 'delivered' ? undefined : record.outcome;
       return { deliveryId, record, failure, message: failure?.message.slice(0, MAX_MESSAGE) ?? null };
     });
-    // The breaker's bookkeeping, per sink of the group (breaker.ts).
-    const runs = sinkRuns(
-      group.map(({ record }) => ({ sinkId: record.sinkId, delivered: record.outcome.kind === 'delivered', gone: record.next.state === 'held', at: record.startedAt })),
-    );
+    const runs = runsOf(group);
     // One statement for the three tables and the whole group (one round trip), each row's values
     // from parallel arrays; the delivery's update reads its id, status, code and message from the
-    // attempt's. When no sink failed, no breaker check follows it: the round's last one carries
-    // the COMMIT.
-    const send = last && !mayOpen(runs) ? committing : query;
+    // attempt's.
+    const send = ends && !mayOpen(runs) ? committing : query;
     await send(tx, {
       text: `WITH breaker AS (${failingSinceSql('$17', '$18', '$19')}),
        attempt AS (
