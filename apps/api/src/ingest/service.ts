@@ -149,33 +149,27 @@ export class Ingestor {
   /**
    * One transaction for a batch of submissions. Each tenant's submissions are written together, by
    * one statement per tenant per batch, not per request, since every statement costs a round
-   * trip: a batch of one tenant is one (BEGIN with the first tenant's setting, the statement and
-   * COMMIT go out together), and each further tenant adds one. An event id that appears twice is
-   * stored once; the later submission sees a duplicate.
+   * trip: a batch of one tenant is one (BEGIN with the tenant's setting, the statement and COMMIT
+   * go out together); of several, one a tenant and one for the COMMIT. An event id that appears
+   * twice is stored once; the later submission sees a duplicate.
    *
    * Each tenant's statement runs behind a savepoint, so data PostgreSQL refuses (a NUL character,
    * a timestamp out of its range) rolls back that tenant's part only: the other tenants' rows
-   * commit in this same transaction. The last tenant's statement has COMMIT right behind it, so
-   * when that one is refused the whole transaction has rolled back: the other tenants' parts are
-   * written again, in a transaction of their own (one round trip more for them, once per bad
-   * tenant in their batch). The refused part's submissions are answered as failed: alone if there
-   * was one, else each is retried alone once (see GroupCommit), which finds the bad one.
+   * commit in this same transaction, and one tenant's bad events never cost another a retry. So
+   * only a batch of one tenant sends COMMIT with its statement; with several, COMMIT follows the
+   * last tenant's answer (sent with the COMMIT, a refused statement would roll back the others'
+   * parts too). The refused part's submissions are answered as failed: alone if there was one,
+   * else each is retried alone once (see GroupCommit), which finds the bad one.
    */
-  async #flush(batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
+  #flush(batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
     // A stuck statement is cancelled, and the last one gets what remains of the budget: that
     // bounds the whole transaction. Set before the first savepoint, so no rollback to one undoes
     // it. The first tenant's savepoint and setting go with BEGIN.
     const opening = `SET LOCAL statement_timeout = ${INGEST_TX_MAX_MS}; SAVEPOINT tenant; `;
-    const { out, lost } = await this.deps.db.sql((tx) => this.#store(tx, batch), batch[0]!.tenantId, opening);
-    if (!lost) return out;
-    const kept = batch.flatMap((_, i) => (out[i] instanceof ItemFailure ? [] : [i]));
-    const again = await this.#flush(kept.map((i) => batch[i]!));
-    kept.forEach((i, k) => (out[i] = again[k]!));
-    return out;
+    return this.deps.db.sql((tx) => this.#store(tx, batch), batch[0]!.tenantId, opening);
   }
 
-  /** `lost`: the last tenant's part was refused, and the other tenants' parts rolled back with it. */
-  async #store(tx: SqlTx, batch: Submission[]): Promise<{ out: (Stored | ItemFailure)[]; lost: boolean }> {
+  async #store(tx: SqlTx, batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
     const deadline = Date.now() + INGEST_TX_MAX_MS;
     const out = new Array<Stored | ItemFailure>(batch.length);
     const tenants = [...indexesByTenant(batch)];
@@ -188,8 +182,8 @@ export class Ingestor {
       // subtransactions within PostgreSQL's cache of 64. The id is a tenant id from
       // authentication, quoted by the driver.
       const savepoint = n === 0 ? undefined : `SAVEPOINT tenant; ${setTenantSql(tx, tenantId)}`;
-      const last = n === tenants.length - 1;
-      const store = () => this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!), last ? deadline : undefined);
+      const last = n === tenants.length - 1 ? { deadline, commit: tenants.length === 1 } : undefined;
+      const store = () => this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!), last);
       try {
         const results = savepoint === undefined ? await store() : await pipelined(tx, savepoint, store);
         indexes.forEach((itemIndex, k) => (out[itemIndex] = results[k]!));
@@ -199,20 +193,20 @@ export class Ingestor {
         if (!isRefusedData(err)) throw err;
         const failure = new ItemFailure(err, indexes.length === 1);
         for (const i of indexes) out[i] = failure;
-        if (last) return { out, lost: n > 0 };
-        await tx.query('ROLLBACK TO SAVEPOINT tenant');
+        // Sent with the COMMIT, the statement's failure has ended the transaction already.
+        if (!last?.commit) await tx.query('ROLLBACK TO SAVEPOINT tenant');
       }
     }
-    return { out, lost: false };
+    return out;
   }
 
   /**
-   * One tenant's part: the events and their deliveries, one statement. Given the transaction's
-   * `deadline`, it is the last statement: its timeout is what remains until then, and COMMIT goes
-   * with it. Sent in the caller's write (BEGIN's or the savepoint's) when the tenant's sinks are
-   * cached; a miss loads them first, a round trip of its own.
+   * One tenant's part: the events and their deliveries, one statement. The transaction's `last`
+   * gets what remains until its deadline as its timeout, and carries the COMMIT if told to. Sent
+   * in the caller's write (BEGIN's or the savepoint's) when the tenant's sinks are cached; a miss
+   * loads them first, a round trip of its own.
    */
-  async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[], deadline?: number): Promise<Stored[]> {
+  async #storeTenant(tx: SqlTx, tenantId: string, submissions: Submission[], last?: { deadline: number; commit: boolean }): Promise<Stored[]> {
     const sinks =
       this.deps.cache.peek(tenantId) ??
       (await this.deps.cache.get(tenantId, async () => {
@@ -238,10 +232,11 @@ export class Ingestor {
     // A party sent in part keeps the record's shape: every key present, the missing ones null.
     const party = (p: EventInput['actor']) => (p === undefined ? null : JSON.stringify({ id: p.id ?? null, type: p.type ?? null, name: p.name ?? null }));
     const insert = (text: string, values: unknown[]) => {
-      if (deadline === undefined) return tx.query<{ id: string }>(text, values);
-      const remaining = deadline - Date.now();
+      if (last === undefined) return tx.query<{ id: string }>(text, values);
+      const remaining = last.deadline - Date.now();
       if (remaining <= 0) throw new TooSlow();
-      return pipelined(tx, `SET LOCAL statement_timeout = ${remaining}`, () => committing<{ id: string }>(tx, { text, values }));
+      const send = () => (last.commit ? committing<{ id: string }>(tx, { text, values }) : tx.query<{ id: string }>(text, values));
+      return pipelined(tx, `SET LOCAL statement_timeout = ${remaining}`, send);
     };
     const { rows: created } = await insert(
       `WITH created AS (
