@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { committing, GroupCommit, pipelined, setTenantSql, AUDIT_EVENT_COLUMNS, toEventRecord, type AuditEventRow, type Database, type QueryConfig, type QueryResultRow, type SqlTx } from '@tocsin/db';
 import type { EventRecord, Severity } from '@tocsin/catalog';
 import type { Outcome } from '@tocsin/channels';
-import { failingSinceSql, mayOpen, openBroken, sinkRuns, type BreakerOptions } from './breaker.js';
+import { failingSinceSql, mayOpen, openBroken, sinkRuns, type BreakerOptions, type SinkRuns } from './breaker.js';
 import type { RetryPolicies, RetryPolicy } from './retry-policy.js';
 
 /** Longest error message kept in the attempt log and on the delivery. */
@@ -110,8 +110,9 @@ export class DeliveryStore {
   async #round(tx: SqlTx, tenantId: string, group: Op[], last: boolean): Promise<(ClaimResult | RecordResult)[]> {
     const records = group.filter((o): o is Op & { op: 'record' } => o.op === 'record');
     const claims = group.filter((o) => o.op === 'claim');
-    const checks = records.length > 0 && mayOpen(runsOf(records));
-    const recorded = records.length === 0 ? Promise.resolve([]) : this.#record(tx, tenantId, records, last && claims.length === 0);
+    const runs = runsOf(records);
+    const checks = mayOpen(runs);
+    const recorded = records.length === 0 ? Promise.resolve([]) : this.#record(tx, tenantId, records, runs, last && claims.length === 0);
     const claimed = claims.length === 0 ? Promise.resolve([]) : this.#claim(tx, tenantId, claims, last && !checks);
     // Both statements are on their way; should one fail, the other fails with the transaction.
     const [r, c] = await Promise.allSettled([recorded, claimed]);
@@ -221,13 +222,12 @@ export class DeliveryStore {
     });
   }
 
-  /** `ends`: the statement is the round's last; it carries the COMMIT when no breaker check must follow it. */
-  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[], ends: boolean): Promise<RecordResult[]> {
+  /** `runs`: the group's breaker bookkeeping. `ends`: the statement is the round's last; it carries the COMMIT when no breaker check must follow it. */
+  async #record(tx: SqlTx, tenantId: string, group: (Ref & { record: AttemptRecord })[], runs: SinkRuns, ends: boolean): Promise<RecordResult[]> {
     const rows = group.map(({ deliveryId, record }) => {
       const failure = record.outcome.kind === 'delivered' ? undefined : record.outcome;
       return { deliveryId, record, failure, message: failure?.message.slice(0, MAX_MESSAGE) ?? null };
     });
-    const runs = runsOf(group);
     // One statement for the three tables and the whole group (one round trip), each row's values
     // from parallel arrays; the delivery's update reads its id, status, code and message from the
     // attempt's.
