@@ -12,8 +12,8 @@ export class TtlCache<K, V> {
   ) {}
 
   async get(key: K, load: () => Promise<V>): Promise<V> {
-    const hit = this.#entries.get(key);
-    if (hit && hit.until > Date.now()) return hit.value;
+    const hit = this.#fresh(key);
+    if (hit) return hit.value;
     const value = await load();
     if (this.#entries.size >= this.maxEntries) this.#entries.clear();
     this.#entries.set(key, { value, until: Date.now() + this.ttlMs });
@@ -25,8 +25,12 @@ export class TtlCache<K, V> {
    * `undefined` reads as a miss.
    */
   peek(key: K): V | undefined {
+    return this.#fresh(key)?.value;
+  }
+
+  #fresh(key: K): { value: V; until: number } | undefined {
     const hit = this.#entries.get(key);
-    return hit && hit.until > Date.now() ? hit.value : undefined;
+    return hit && hit.until > Date.now() ? hit : undefined;
   }
 
   delete(key: K): void {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { committing, GroupCommit, pipelined, setTenantSql, AUDIT_EVENT_COLUMNS, toEventRecord, type AuditEventRow, type Database, type QueryConfig, type QueryResultRow, type SqlTx } from '@tocsin/db';
+import { committing, GroupCommit, lastStatement, pipelined, setTenantSql, AUDIT_EVENT_COLUMNS, toEventRecord, type AuditEventRow, type Database, type SqlTx } from '@tocsin/db';
 import type { EventRecord, Severity } from '@tocsin/catalog';
 import type { Outcome } from '@tocsin/channels';
 import { failingSinceSql, mayOpen, openBroken, sinkRuns, type BreakerOptions, type SinkRuns } from './breaker.js';
@@ -57,9 +57,6 @@ interface Ref {
 /** The breaker's bookkeeping, per sink of a group of attempts (breaker.ts). */
 const runsOf = (group: { record: AttemptRecord }[]) =>
   sinkRuns(group.map(({ record }) => ({ sinkId: record.sinkId, delivered: record.outcome.kind === 'delivered', gone: record.next.state === 'held', at: record.startedAt })));
-
-/** A statement alone, where `committing` would send COMMIT behind it. */
-const query = <R extends QueryResultRow>(tx: SqlTx, statement: QueryConfig) => tx.query<R>(statement);
 
 /** One job's part of a round: its claim, or the record of its attempt. */
 type Op = (Ref & { op: 'claim' }) | (Ref & { op: 'record'; record: AttemptRecord });
@@ -134,8 +131,7 @@ export class DeliveryStore {
     // One statement (one round trip): the claim, and each claimed delivery's sink and event. A
     // sink or event that is gone leaves its columns null. A sink's config comes once, on the
     // first of its rows: a batch job's thousand deliveries share one sink.
-    const send = ends ? committing : query;
-    const { rows: claimed } = await send<
+    const { rows: claimed } = await lastStatement<
       Omit<AuditEventRow, 'id'> & {
         id: string | null;
         delivery_id: string;
@@ -168,7 +164,7 @@ export class DeliveryStore {
          LEFT JOIN event_sink s ON s.id = c.sink_id
          LEFT JOIN LATERAL (SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event WHERE tenant_id = $3::uuid AND id = c.event_id) e ON true`,
       values: [group.map((g) => g.deliveryId), this.leaseMs / 1000, tenantId],
-    });
+    }, ends);
     if (claimed.length === 0) return group.map(() => ({ kind: 'finished' }));
 
     const results = new Map<string, ClaimResult>();
@@ -231,8 +227,7 @@ export class DeliveryStore {
     // One statement for the three tables and the whole group (one round trip), each row's values
     // from parallel arrays; the delivery's update reads its id, status, code and message from the
     // attempt's.
-    const send = ends && !mayOpen(runs) ? committing : query;
-    await send(tx, {
+    await lastStatement(tx, {
       text: `WITH breaker AS (${failingSinceSql('$17', '$18', '$19')}),
        attempt AS (
          INSERT INTO delivery_attempt (id, tenant_id, delivery_id, attempt, started_at, duration_ms, outcome, status_code, error_code, error_message, response_body)
@@ -271,7 +266,7 @@ export class DeliveryStore {
         runs.ok,
         runs.at,
       ],
-    });
+    }, ends && !mayOpen(runs));
     const opened = await openBroken(tx, tenantId, runs, this.breaker);
     return group.map(({ record }) => {
       const reason = opened.get(record.sinkId);

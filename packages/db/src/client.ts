@@ -193,6 +193,11 @@ export async function committing<R extends pg.QueryResultRow>(tx: SqlTx, query: 
   return result;
 }
 
+/** A transaction's last statement: with COMMIT behind it (`committing`) when `commit`, else alone. */
+export function lastStatement<R extends pg.QueryResultRow>(tx: SqlTx, query: pg.QueryConfig, commit: boolean): Promise<pg.QueryResult<R>> {
+  return commit ? committing<R>(tx, query) : tx.query<R>(query);
+}
+
 /**
  * Runs `queue`, which makes queries without awaiting, with the socket corked: what it queues
  * leaves in one system call. pg writes each query as it is made (the pool is in pipeline mode).

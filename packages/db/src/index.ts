@@ -1,5 +1,4 @@
-export { committing, Database, indexesByTenant, pipelined, setTenantSql, sqlSetTenant, type DatabaseOptions, type SqlTx, type Tx } from './client.js';
-export type { QueryConfig, QueryResultRow } from 'pg';
+export { committing, Database, indexesByTenant, lastStatement, pipelined, setTenantSql, sqlSetTenant, type DatabaseOptions, type SqlTx, type Tx } from './client.js';
 export { SecretBox, DecryptError, keyId } from './crypto.js';
 export { migrate, MIGRATIONS_DIR } from './migrate.js';
 export { isDatabaseUnavailable } from './unavailable.js';

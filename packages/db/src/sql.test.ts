@@ -68,11 +68,20 @@ function recordWrites(client: pg.PoolClient): string[] {
   return writes;
 }
 
-test('BEGIN, the tenant and the first statement leave in one write to the socket, the COMMIT in the next', async () => {
+/** Runs `fn` on a client of a pool of its own, in pipeline mode as Database's, with its writes recorded. */
+async function onOwnClient(fn: (client: pg.PoolClient, writes: string[]) => Promise<void>): Promise<void> {
   const pool = new pg.Pool({ connectionString: testDb.url, max: 1, pipeline: true } as pg.PoolConfig);
   const client = await pool.connect();
   try {
-    const writes = recordWrites(client);
+    await fn(client, recordWrites(client));
+  } finally {
+    client.release();
+    await pool.end();
+  }
+}
+
+test('BEGIN, the tenant and the first statement leave in one write to the socket, the COMMIT in the next', () =>
+  onOwnClient(async (client, writes) => {
     const tenantId = randomUUID();
     const row = await pipelined(client, `BEGIN; ${setTenantSql(client, tenantId)}`, async () => (await client.query("SELECT current_setting('tocsin.tenant_id') AS tenant, $1::int AS n", [7])).rows[0]);
     await client.query('COMMIT');
@@ -82,11 +91,7 @@ test('BEGIN, the tenant and the first statement leave in one write to the socket
     expect(writes[0]).toContain('BEGIN;');
     expect(writes[0]).toContain('$1::int AS n');
     expect(writes[1]).toContain('COMMIT');
-  } finally {
-    client.release();
-    await pool.end();
-  }
-});
+  }));
 
 describe('committing: the last statement with COMMIT behind it', () => {
   const probe = 'CREATE TABLE IF NOT EXISTS committed_probe (v text)';
@@ -99,11 +104,8 @@ describe('committing: the last statement with COMMIT behind it', () => {
     await owner.end();
   });
 
-  test('BEGIN, the statement and COMMIT leave in one write, and what it wrote is committed', async () => {
-    const pool = new pg.Pool({ connectionString: testDb.url, max: 1, pipeline: true } as pg.PoolConfig);
-    const client = await pool.connect();
-    try {
-      const writes = recordWrites(client);
+  test('BEGIN, the statement and COMMIT leave in one write, and what it wrote is committed', () =>
+    onOwnClient(async (client, writes) => {
       const marker = randomUUID();
       const result = await pipelined(client, `BEGIN; ${setTenantSql(client, randomUUID())}`, () => committing(client, { text: 'INSERT INTO committed_probe VALUES ($1) RETURNING v', values: [marker] }));
       expect(result.rows).toEqual([{ v: marker }]);
@@ -112,11 +114,7 @@ describe('committing: the last statement with COMMIT behind it', () => {
       // The transaction is over: its local setting is gone, and the row is seen by another connection.
       expect((await client.query("SELECT current_setting('tocsin.tenant_id', true) AS tenant")).rows).toEqual([{ tenant: '' }]);
       expect(await probed(marker)).toBe(1);
-    } finally {
-      client.release();
-      await pool.end();
-    }
-  });
+    }));
 
   test('in Database.sql, no COMMIT of its own follows', async () => {
     const notices: string[] = [];

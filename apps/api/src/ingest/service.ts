@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveSeverity, lookupAction, recordLevel, type CatalogEntry, type Level, type Severity } from '@tocsin/catalog';
 import { FORWARD_DEBUG_FIELD, sinkTakes } from '@tocsin/channels';
-import { committing, GroupCommit, indexesByTenant, isDatabaseUnavailable, ItemFailure, pipelined, setTenantSql, type Database, type SqlTx } from '@tocsin/db';
+import { GroupCommit, indexesByTenant, isDatabaseUnavailable, ItemFailure, lastStatement, pipelined, setTenantSql, type Database, type SqlTx } from '@tocsin/db';
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { ApiError } from '../errors.js';
@@ -235,8 +235,7 @@ export class Ingestor {
       if (last === undefined) return tx.query<{ id: string }>(text, values);
       const remaining = last.deadline - Date.now();
       if (remaining <= 0) throw new TooSlow();
-      const send = () => (last.commit ? committing<{ id: string }>(tx, { text, values }) : tx.query<{ id: string }>(text, values));
-      return pipelined(tx, `SET LOCAL statement_timeout = ${remaining}`, send);
+      return pipelined(tx, `SET LOCAL statement_timeout = ${remaining}`, () => lastStatement<{ id: string }>(tx, { text, values }, last.commit));
     };
     const { rows: created } = await insert(
       `WITH created AS (
