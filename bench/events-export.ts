@@ -5,7 +5,7 @@
 // bench/run.ts calls benchEventsExport; run alone, this prints its own table.
 // Runs `tocsin api` in its own process on a fresh database (bench/lib/system.ts), as the other
 // benchmarks do, so the reading client here does not share the server's event loop. Seeds one
-// enterprise tenant, then exports the tenant's whole stream these ways, alternating, three rounds each:
+// enterprise tenant, then exports the tenant's whole stream these ways, alternating, five rounds each:
 //   bare SELECT   one query with the pg client (as the owner, no RLS, no HTTP), rows parsed by pg
 //   JSON pages    GET /events/v1?limit=1000 following next_cursor, each page parsed (res.json())
 //   Link ahead    the same pages, each asked for when the last one's headers arrive (its Link
@@ -21,7 +21,7 @@ import { startApi, stop } from './lib/processes.js';
 import { benchSystem } from './lib/system.js';
 
 const PER_TRANSACTION = 1_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 export interface ExportResult {
   events: number;

@@ -1,4 +1,4 @@
-import { AUDIT_EVENT_COLUMNS, Prisma, RECORD_JSON_TYPES, eventRecordJson, type AuditEventTextRow, type Database, type SqlTx } from '@tocsin/db';
+import { AUDIT_EVENT_COLUMNS, Prisma, RECORD_JSON_TYPES, committing, eventRecordJson, type AuditEventTextRow, type Database, type SqlTx } from '@tocsin/db';
 import type { CursorState, Position } from './cursor.js';
 import type { Window } from './query.js';
 
@@ -34,8 +34,8 @@ export interface Page {
 type Row = AuditEventTextRow & { pos_txid: string; pos_seq: string };
 
 /** Runs a Prisma.sql query on the raw connection: Prisma's row conversion cost more than the read. */
-async function rows<T>(tx: SqlTx, query: Prisma.Sql, types?: typeof RECORD_JSON_TYPES): Promise<T[]> {
-  return (await tx.query({ text: query.text, values: query.values, ...(types && { types }) })).rows as T[];
+async function rows<T>(tx: SqlTx, query: Prisma.Sql): Promise<T[]> {
+  return (await tx.query({ text: query.text, values: query.values })).rows as T[];
 }
 
 const at = (d: Date) => Prisma.sql`${d.toISOString()}::timestamptz`;
@@ -149,7 +149,9 @@ export async function readPage(db: Database, tenantId: string, from: CursorState
       hi = await highest(tx, tenantId, window, options.settleMs);
       if (hi === null) return { records: [], next: null };
     }
-    const page = await rows<Row>(tx, pageSql(tenantId, window, state.after, xmin, hi, limit), RECORD_JSON_TYPES);
+    // The transaction's last statement: its COMMIT goes in the same write, costing no round trip.
+    const query = pageSql(tenantId, window, state.after, xmin, hi, limit);
+    const page = (await committing(tx, { text: query.text, values: query.values, types: RECORD_JSON_TYPES })).rows as Row[];
     const last = page.at(-1);
     const lastPos = last ? { txid: last.pos_txid, seq: last.pos_seq } : state.after;
     if (page.length < limit) {
