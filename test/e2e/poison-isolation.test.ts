@@ -38,22 +38,30 @@ const LANES = 2;
 const quiet = createLogger('silent', {}, new Writable({ write: (_c, _e, done) => done() }));
 
 /**
- * An Ingestor whose first `held` transactions wait for `release`, so that everything submitted
- * meanwhile queues up and shares the next transaction. It counts the transactions it opens.
+ * An Ingestor that counts the transactions it opens. After `hold(n)`, its next `n` transactions
+ * wait for the release `hold` returns, so that everything submitted meanwhile queues up and
+ * shares the transaction after them.
  */
-function heldIngestor(held: number) {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
+function countingIngestor() {
+  let gate = Promise.resolve();
+  let held = 0;
   const counted = {
     transactions: 0,
     sql<T>(...args: Parameters<Database['sql']>): Promise<T> {
       counted.transactions += 1;
-      const wait = counted.transactions <= held ? gate : Promise.resolve();
+      const wait = held > 0 ? gate : Promise.resolve();
+      held = Math.max(0, held - 1);
       return wait.then(() => db.sql(...args)) as Promise<T>;
     },
   };
+  const hold = (n: number) => {
+    let release!: () => void;
+    gate = new Promise<void>((r) => (release = r));
+    held = n;
+    return release;
+  };
   const ingestor = new Ingestor({ db: counted as unknown as Database, cache: new SinkCache(5_000), producer, logger: quiet, relayGraceMs: 60_000 });
-  return { ingestor, counted, release };
+  return { ingestor, counted, hold };
 }
 
 const event = (detail: Record<string, unknown> = {}): EventInput => ({ action: 'JIT_APPROVED', severity: undefined, detail }) as EventInput;
@@ -62,11 +70,13 @@ const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unkn
 
 /**
  * Four submissions queued behind held lanes so that they share one transaction: tenant A's two and
- * tenant B's two (one of them poison), the poisoned tenant's first in the order `first` says.
- * Tenants are written in order of their first submission.
+ * tenant B's two (one of them poison), the poisoned tenant's first in the order `poisoned` says.
+ * Tenants are written in order of their first submission, except those refused lately, which go
+ * first. Answers the transactions the round took, the held ones included.
  */
-async function sharedRound(poisoned: 'first' | 'last') {
-  const { ingestor, counted, release } = heldIngestor(LANES);
+async function sharedRound(poisoned: 'first' | 'last', { ingestor, counted, hold } = countingIngestor()) {
+  const release = hold(LANES);
+  const before = counted.transactions;
   const [beforeA, beforeB] = [await count(a.tenantId), await count(b.tenantId)];
   // One submission in each lane, held; the next four queue up and share one transaction.
   const heads = Array.from({ length: LANES }, () => ingestor.ingest(a.tenantId, [event()]));
@@ -87,7 +97,7 @@ async function sharedRound(poisoned: 'first' | 'last') {
   expect([error.status, error.code]).toEqual([400, 'invalid_request']);
   expect(error.details.map((d) => d.path)).toContain('detail');
   expect([await count(a.tenantId), await count(b.tenantId)]).toEqual([beforeA + LANES + 3, beforeB + 1]);
-  return counted.transactions;
+  return counted.transactions - before;
 }
 
 test("a tenant's refused event in a shared transaction costs the other tenant no retry, and its own good events at most one", async () => {
@@ -96,14 +106,25 @@ test("a tenant's refused event in a shared transaction costs the other tenant no
   expect(await sharedRound('first')).toBe(LANES + 1 + 2);
 });
 
-test("written last, a tenant's refused event costs the other tenant no retry either", async () => {
-  // With several tenants the COMMIT waits for the last one's answer, so B's savepoint still keeps
-  // A's part, in the same transaction.
-  expect(await sharedRound('last')).toBe(LANES + 1 + 2);
+test("written last, a tenant's first refused event costs the round one retry each; after that the tenant is written first, and costs the other none", async () => {
+  const ingestor = countingIngestor();
+  // B's statement went with the COMMIT, so its failure rolled back A's part too: each of the
+  // four submissions is retried alone.
+  expect(await sharedRound('last', ingestor)).toBe(LANES + 1 + 4);
+  // B is written first now, behind its savepoint, and A's statement carries the COMMIT.
+  expect(await sharedRound('last', ingestor)).toBe(LANES + 1 + 2);
+});
+
+test('a tenant refused lately is written first even when the other tenant submitted first; an Ingestor that never saw it refused writes it last', async () => {
+  const ingestor = countingIngestor();
+  expect(await sharedRound('first', ingestor)).toBe(LANES + 1 + 2);
+  // B, refused in the round before, goes first even though A's submission came first.
+  expect(await sharedRound('last', ingestor)).toBe(LANES + 1 + 2);
+  expect(await sharedRound('last')).toBe(LANES + 1 + 4);
 });
 
 test('a refused submission alone in its transaction is answered at once, with no retry', async () => {
-  const { ingestor, counted } = heldIngestor(0);
+  const { ingestor, counted } = countingIngestor();
   const before = await count(b.tenantId);
   const result = await settle(ingestor.ingest(b.tenantId, [{ action: 'JIT_APPROVED', occurred_at: '+275760-09-13T00:00:00Z' } as EventInput]));
   const error = (result as { error: ApiError }).error;
@@ -115,7 +136,7 @@ test('a refused submission alone in its transaction is answered at once, with no
 });
 
 test('a refused event in a batch names the field in every event and stores none of the batch', async () => {
-  const { ingestor } = heldIngestor(0);
+  const { ingestor } = countingIngestor();
   const before = await count(a.tenantId);
   const result = await settle(ingestor.ingest(a.tenantId, [event({ ok: 1 }), { action: 'JIT_APPROVED', actor: { id: 'u\u0000' } } as EventInput]));
   const error = (result as { error: ApiError }).error;
@@ -125,7 +146,7 @@ test('a refused event in a batch names the field in every event and stores none 
 });
 
 test('a transaction that cannot end within its time bound is answered 503, and stores nothing', async () => {
-  const { ingestor } = heldIngestor(0);
+  const { ingestor } = countingIngestor();
   const before = await count(a.tenantId);
   // Another session holds a lock that every insert into audit_event waits for.
   const blocker = new pg.Client({ connectionString: sys.config.DATABASE_URL });

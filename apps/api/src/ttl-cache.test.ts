@@ -30,3 +30,14 @@ test('starts over when full', async () => {
   await load(1);
   expect(loads).toBe(4);
 });
+
+test('set stores a value without a load: peek sees it while fresh, and get does not load it', async () => {
+  const cache = new TtlCache<string, boolean>(60_000);
+  expect(cache.peek('a')).toBeUndefined();
+  cache.set('a', true);
+  expect(cache.peek('a')).toBe(true);
+  expect(await cache.get('a', async () => false)).toBe(true);
+  const expired = new TtlCache<string, boolean>(-1);
+  expired.set('a', true);
+  expect(expired.peek('a')).toBeUndefined();
+});

@@ -15,9 +15,13 @@ export class TtlCache<K, V> {
     const hit = this.#fresh(key);
     if (hit) return hit.value;
     const value = await load();
+    this.set(key, value);
+    return value;
+  }
+
+  set(key: K, value: V): void {
     if (this.#entries.size >= this.maxEntries) this.#entries.clear();
     this.#entries.set(key, { value, until: Date.now() + this.ttlMs });
-    return value;
   }
 
   /**

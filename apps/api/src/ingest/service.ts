@@ -5,6 +5,7 @@ import { GroupCommit, indexesByTenant, isDatabaseUnavailable, ItemFailure, lastS
 import type { DueDelivery, Producer } from '@tocsin/queue';
 import type { Logger } from '@tocsin/config';
 import { ApiError } from '../errors.js';
+import { TtlCache } from '../ttl-cache.js';
 import type { SinkCache, SinkRow } from '../sinks/cache.js';
 import type { EventInput } from './schema.js';
 import { isRefusedData, refusedError } from './refused.js';
@@ -24,6 +25,9 @@ class TooSlow extends ApiError {
   }
 }
 const QUERY_CANCELED = '57014';
+
+/** How long a tenant whose data PostgreSQL refused is written first in shared transactions. */
+export const REFUSED_MEMORY_MS = 60_000;
 
 export interface IngestResult {
   id: string;
@@ -99,6 +103,8 @@ export class Ingestor {
   readonly #enqueue: GroupCommit<DueDelivery[], void>;
   /** Enqueues not yet finished, for `drain`. */
   readonly #enqueuing = new Set<Promise<void>>();
+  /** Tenants whose data PostgreSQL refused in the last REFUSED_MEMORY_MS (see #flush). */
+  readonly #refused = new TtlCache<string, true>(REFUSED_MEMORY_MS);
 
   constructor(private readonly deps: IngestDeps) {
     this.#commit = new GroupCommit((batch) => this.#flush(batch), {
@@ -150,29 +156,35 @@ export class Ingestor {
    * One transaction for a batch of submissions. Each tenant's submissions are written together, by
    * one statement per tenant per batch, not per request, since every statement costs a round
    * trip: a batch of one tenant is one (BEGIN with the tenant's setting, the statement and COMMIT
-   * go out together); of several, one a tenant and one for the COMMIT. An event id that appears
-   * twice is stored once; the later submission sees a duplicate.
+   * go out together); of several, one a tenant (COMMIT goes with the last one, as below). An event
+   * id that appears twice is stored once; the later submission sees a duplicate.
    *
    * Each tenant's statement runs behind a savepoint, so data PostgreSQL refuses (a NUL character,
    * a timestamp out of its range) rolls back that tenant's part only: the other tenants' rows
-   * commit in this same transaction, and one tenant's bad events never cost another a retry. So
-   * only a batch of one tenant sends COMMIT with its statement; with several, COMMIT follows the
-   * last tenant's answer (sent with the COMMIT, a refused statement would roll back the others'
-   * parts too). The refused part's submissions are answered as failed: alone if there was one,
-   * else each is retried alone once (see GroupCommit), which finds the bad one.
+   * commit in this same transaction. The refused part's submissions are answered as failed: alone
+   * if there was one, else each is retried alone once (see GroupCommit), which finds the bad one.
+   *
+   * The last tenant's statement carries the COMMIT, saving a round trip, unless PostgreSQL refused
+   * that tenant's data lately: sent with the COMMIT, a refused statement rolls back every tenant's
+   * part, and each submission of the batch is then retried alone once. So tenants refused lately
+   * are written first (a batch of them only sends COMMIT after the last one's answer), and a
+   * tenant whose bad events keep coming costs the others a retry once, not on every batch.
    */
   #flush(batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
+    const refused = (tenantId: string) => this.#refused.peek(tenantId) === true;
+    // Stable: tenants keep their order of first appearance within each group.
+    const tenants = [...indexesByTenant(batch)].sort(([x], [y]) => Number(refused(y)) - Number(refused(x)));
+    const commitWithLast = tenants.length === 1 || !refused(tenants.at(-1)![0]);
     // A stuck statement is cancelled, and the last one gets what remains of the budget: that
     // bounds the whole transaction. Set before the first savepoint, so no rollback to one undoes
     // it. The first tenant's savepoint and setting go with BEGIN.
     const opening = `SET LOCAL statement_timeout = ${INGEST_TX_MAX_MS}; SAVEPOINT tenant; `;
-    return this.deps.db.sql((tx) => this.#store(tx, batch), batch[0]!.tenantId, opening);
+    return this.deps.db.sql((tx) => this.#store(tx, batch, tenants, commitWithLast), tenants[0]![0], opening);
   }
 
-  async #store(tx: SqlTx, batch: Submission[]): Promise<(Stored | ItemFailure)[]> {
+  async #store(tx: SqlTx, batch: Submission[], tenants: [string, number[]][], commitWithLast: boolean): Promise<(Stored | ItemFailure)[]> {
     const deadline = Date.now() + INGEST_TX_MAX_MS;
     const out = new Array<Stored | ItemFailure>(batch.length);
-    const tenants = [...indexesByTenant(batch)];
     for (const [n, [tenantId, indexes]] of tenants.entries()) {
       // The savepoint and the tenant go out with the tenant's statement, in its round trip (the
       // first tenant's came with BEGIN). The savepoint is not released (a release costs a round
@@ -182,7 +194,7 @@ export class Ingestor {
       // subtransactions within PostgreSQL's cache of 64. The id is a tenant id from
       // authentication, quoted by the driver.
       const savepoint = n === 0 ? undefined : `SAVEPOINT tenant; ${setTenantSql(tx, tenantId)}`;
-      const last = n === tenants.length - 1 ? { deadline, commit: tenants.length === 1 } : undefined;
+      const last = n === tenants.length - 1 ? { deadline, commit: commitWithLast } : undefined;
       const store = () => this.#storeTenant(tx, tenantId, indexes.map((i) => batch[i]!), last);
       try {
         const results = savepoint === undefined ? await store() : await pipelined(tx, savepoint, store);
@@ -191,9 +203,12 @@ export class Ingestor {
         if ((err as { code?: string }).code === QUERY_CANCELED || err instanceof TooSlow) throw new TooSlow();
         // Anything else than refused data (a lost connection, a bug) fails the whole transaction.
         if (!isRefusedData(err)) throw err;
+        this.#refused.set(tenantId, true);
+        // Sent with the COMMIT, the statement's failure has rolled back every tenant's part.
+        if (last?.commit && tenants.length > 1) throw err;
         const failure = new ItemFailure(err, indexes.length === 1);
         for (const i of indexes) out[i] = failure;
-        // Sent with the COMMIT, the statement's failure has ended the transaction already.
+        // Alone with its COMMIT, the statement's failure has ended the transaction already.
         if (!last?.commit) await tx.query('ROLLBACK TO SAVEPOINT tenant');
       }
     }
