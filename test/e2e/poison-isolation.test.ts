@@ -38,7 +38,8 @@ const LANES = 2;
 const quiet = createLogger('silent', {}, new Writable({ write: (_c, _e, done) => done() }));
 
 /**
- * An Ingestor that counts the transactions it opens. After `hold(n)`, its next `n` transactions
+ * An Ingestor that counts the transactions it opens, and notes the tenant each one begins with
+ * (the first written). After `hold(n)`, its next `n` transactions
  * wait for the release `hold` returns, so that everything submitted meanwhile queues up and
  * shares the transaction after them.
  */
@@ -47,8 +48,10 @@ function countingIngestor() {
   let held = 0;
   const counted = {
     transactions: 0,
+    firstTenants: [] as (string | undefined)[],
     sql<T>(...args: Parameters<Database['sql']>): Promise<T> {
       counted.transactions += 1;
+      counted.firstTenants.push(args[1]);
       const wait = held > 0 ? gate : Promise.resolve();
       held = Math.max(0, held - 1);
       return wait.then(() => db.sql(...args)) as Promise<T>;
@@ -115,12 +118,13 @@ test("written last, a tenant's first refused event costs the round one retry eac
   expect(await sharedRound('last', ingestor)).toBe(LANES + 1 + 2);
 });
 
-test('a tenant refused lately is written first even when the other tenant submitted first; an Ingestor that never saw it refused writes it last', async () => {
+test('a tenant refused behind its savepoint is remembered too: next round it is written first, though the other tenant submitted first', async () => {
   const ingestor = countingIngestor();
   expect(await sharedRound('first', ingestor)).toBe(LANES + 1 + 2);
-  // B, refused in the round before, goes first even though A's submission came first.
+  const start = ingestor.counted.transactions;
   expect(await sharedRound('last', ingestor)).toBe(LANES + 1 + 2);
-  expect(await sharedRound('last')).toBe(LANES + 1 + 4);
+  // The shared transaction, after the held ones, began with B: A's statement was last, with the COMMIT.
+  expect(ingestor.counted.firstTenants[start + LANES]).toBe(b.tenantId);
 });
 
 test('a refused submission alone in its transaction is answered at once, with no retry', async () => {
