@@ -39,9 +39,8 @@ const quiet = createLogger('silent', {}, new Writable({ write: (_c, _e, done) =>
 
 /**
  * An Ingestor that counts the transactions it opens, and notes the tenant each one begins with
- * (the first written). After `hold(n)`, its next `n` transactions
- * wait for the release `hold` returns, so that everything submitted meanwhile queues up and
- * shares the transaction after them.
+ * (the first written). After `hold(n)`, its next `n` transactions wait for the release `hold`
+ * returns, so that everything submitted meanwhile queues up and shares the transaction after them.
  */
 function countingIngestor() {
   let gate = Promise.resolve();

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { loadConfig } from '@tocsin/config';
 import { committing, Database, pipelined, setTenantSql } from './client.js';
-import { createTestDatabase, type TestDatabase } from './testing.js';
+import { createTestDatabase, recordSocketWrites, type TestDatabase } from './testing.js';
 
 // Database.sql sends BEGIN (with its opening and the tenant) and the first statement together.
 
@@ -58,14 +58,7 @@ test('a failed statement rolls back what the transaction wrote before it', async
 
 /** What a pooled client writes to its socket, one string per system call. */
 function recordWrites(client: pg.PoolClient): string[] {
-  const socket = (client as unknown as { connection: { stream: Writable } }).connection.stream;
-  const writes: string[] = [];
-  // Every write the socket makes goes through one of these two (several buffers: one writev).
-  const write = socket._write.bind(socket);
-  const writev = socket._writev!.bind(socket);
-  socket._write = (chunk, encoding, cb) => (writes.push(Buffer.from(chunk).toString('latin1')), write(chunk, encoding, cb));
-  socket._writev = (chunks, cb) => (writes.push(chunks.map((c) => Buffer.from(c.chunk).toString('latin1')).join('')), writev(chunks, cb));
-  return writes;
+  return recordSocketWrites((client as unknown as { connection: { stream: Writable } }).connection.stream).writes;
 }
 
 /** Runs `fn` on a client of a pool of its own, in pipeline mode as Database's, with its writes recorded. */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { MIGRATIONS_DIR, migrate, withDatabase } from './migrate.js';
 
@@ -80,4 +81,25 @@ export async function createTestDatabase(baseUrl: string): Promise<TestDatabase>
       }
     },
   };
+}
+
+type WriteTarget = Pick<Writable, '_write'> & { _writev?: Writable['_writev'] };
+
+/**
+ * Records what is written through `target`, one string per system call (several buffers corked
+ * together leave in one writev): a socket, or `net.Socket.prototype` for every socket at once.
+ * `restore` puts the target's own methods back.
+ */
+export function recordSocketWrites(target: WriteTarget): { writes: string[]; restore(): void } {
+  const writes: string[] = [];
+  const { _write: write, _writev: writev } = target;
+  target._write = function (this: Writable, chunk, encoding, cb) {
+    writes.push(Buffer.from(chunk).toString('latin1'));
+    return write.call(this, chunk, encoding, cb);
+  };
+  target._writev = function (this: Writable, chunks, cb) {
+    writes.push(chunks.map((c) => Buffer.from(c.chunk).toString('latin1')).join(''));
+    return writev!.call(this, chunks, cb);
+  };
+  return { writes, restore: () => Object.assign(target, { _write: write, _writev: writev }) };
 }

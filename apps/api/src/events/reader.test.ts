@@ -3,7 +3,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { loadConfig } from '@tocsin/config';
 import { Database } from '@tocsin/db';
-import { createTestDatabase, type TestDatabase } from '@tocsin/db/testing';
+import { createTestDatabase, recordSocketWrites, type TestDatabase } from '@tocsin/db/testing';
 import { readPage } from './reader.js';
 
 // A page's round trips, counted as writes to PostgreSQL's socket (pg writes a query as it is made,
@@ -33,26 +33,13 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
-/** What `fn` writes to sockets, one string per system call (writev counts as one). */
+/** What `fn` writes to sockets, one string per system call. */
 async function socketWrites(fn: () => Promise<unknown>): Promise<string[]> {
-  const writes: string[] = [];
-  const proto = net.Socket.prototype as unknown as {
-    _write: (chunk: Buffer, encoding: string, cb: () => void) => void;
-    _writev: (chunks: { chunk: Buffer }[], cb: () => void) => void;
-  };
-  const { _write: write, _writev: writev } = proto;
-  proto._write = function (chunk, encoding, cb) {
-    writes.push(Buffer.from(chunk).toString('latin1'));
-    return write.call(this, chunk, encoding, cb);
-  };
-  proto._writev = function (chunks, cb) {
-    writes.push(chunks.map((c) => Buffer.from(c.chunk).toString('latin1')).join(''));
-    return writev.call(this, chunks, cb);
-  };
+  const { writes, restore } = recordSocketWrites(net.Socket.prototype);
   try {
     await fn();
   } finally {
-    Object.assign(proto, { _write: write, _writev: writev });
+    restore();
   }
   return writes;
 }
